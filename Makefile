@@ -1,0 +1,35 @@
+# The two commands that do everything on a fresh machine: `make run` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+
+.PHONY: run test setup messages bench
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.installed
+	@mkdir -p var
+
+# Migrate, load the demo school, and serve web + Celery worker + beat (Ctrl-C stops all three).
+run: export DJANGO_SETTINGS_MODULE ?= edubotics.settings.local
+run: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start
+
+# Lint, check migrations and translations, and run every test (browser tests included).
+test: export DJANGO_SETTINGS_MODULE = edubotics.settings.test
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Re-extract the German strings (needs GNU gettext) and rebuild the committed .mo file.
+messages: setup
+	$(PY) manage.py makemessages --locale de --ignore ".venv/*" --no-obsolete
+	$(PY) manage.py compilemessages --locale de --ignore ".venv/*"

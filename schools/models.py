@@ -1,0 +1,206 @@
+"""The tenant: schools, their members, classrooms, enrollments and invitations.
+
+Every row that belongs to a school subclasses ``SchoolOwned``; ``User`` is the one global model
+(a person may belong to several schools).
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# No look-alike letters or digits (0/O, 1/I/L), so a join code read off a projector is typed right.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 7
+INVITATION_LIFETIME = timedelta(days=7)
+
+
+class User(AbstractUser):
+    """A person. Admins and teachers sign in with e-mail; students with a username and no e-mail."""
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+
+class School(models.Model):
+    class Language(models.TextChoices):
+        GERMAN = "de", _("German")
+        ENGLISH = "en", _("English")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("address"), max_length=60, unique=True)
+    country = models.CharField(_("country"), max_length=2, default="DE")
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.GERMAN
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Berlin")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SchoolOwnedQuerySet(models.QuerySet):
+    def for_school(self, school):
+        return self.filter(school=school)
+
+
+class SchoolOwned(models.Model):
+    """A row that belongs to exactly one school; query it with ``.for_school(school)``."""
+
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, db_index=True, verbose_name=_("school")
+    )
+
+    objects = SchoolOwnedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("School admin")
+    TEACHER = "teacher", _("Teacher")
+    STUDENT = "student", _("Student")
+
+
+class Membership(SchoolOwned):
+    """A user's place in a school. An active student membership takes a seat."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "user"], name="one_membership_per_school")
+        ]
+        indexes = [models.Index(fields=["school", "role", "is_active"])]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}, {self.school})"
+
+    @property
+    def is_admin(self):
+        return self.role == Role.ADMIN
+
+    @property
+    def is_staff_member(self):
+        """Teachers and admins: the people who run classrooms."""
+        return self.role in (Role.ADMIN, Role.TEACHER)
+
+
+def new_join_code():
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+class Classroom(SchoolOwned):
+    name = models.CharField(_("name"), max_length=120)
+    subject = models.CharField(_("grade / subject"), max_length=120, blank=True)
+    primary_teacher = models.ForeignKey(
+        Membership,
+        on_delete=models.PROTECT,
+        related_name="primary_classrooms",
+        verbose_name=_("primary teacher"),
+    )
+    co_teachers = models.ManyToManyField(
+        Membership, blank=True, related_name="co_classrooms", verbose_name=_("co-teachers")
+    )
+    join_code = models.CharField(
+        _("join code"), max_length=8, unique=True, default=new_join_code
+    )
+    join_code_enabled = models.BooleanField(_("join code active"), default=True)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("classroom")
+        verbose_name_plural = _("classrooms")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_archived(self):
+        return self.archived_at is not None
+
+
+class Enrollment(SchoolOwned):
+    classroom = models.ForeignKey(
+        Classroom, on_delete=models.CASCADE, related_name="enrollments", verbose_name=_("classroom")
+    )
+    student = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="enrollments", verbose_name=_("student")
+    )
+    created_at = models.DateTimeField(_("enrolled"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("enrollment")
+        verbose_name_plural = _("enrollments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["classroom", "student"], name="one_enrollment_per_classroom"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.student.user} → {self.classroom}"
+
+
+def new_invitation_token():
+    return secrets.token_urlsafe(32)
+
+
+def invitation_expiry():
+    return timezone.now() + INVITATION_LIFETIME
+
+
+class Invitation(SchoolOwned):
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(
+        _("role"),
+        max_length=10,
+        choices=[(Role.ADMIN, Role.ADMIN.label), (Role.TEACHER, Role.TEACHER.label)],
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_invitation_token)
+    invited_by = models.ForeignKey(
+        Membership,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), default=invitation_expiry)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} ({self.get_role_display()}, {self.school})"
+
+    @property
+    def is_pending(self):
+        return not self.accepted_at and not self.revoked_at and self.expires_at > timezone.now()

@@ -1,0 +1,103 @@
+"""Reads, scoped to a school, shaped so a page takes a fixed number of queries."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from .access import classrooms_taught_by
+from .models import Classroom, Enrollment, Invitation, Membership, Role, School, User
+
+
+def membership_for_school_slug(*, user: User, slug: str) -> Membership | None:
+    return (
+        Membership.objects.select_related("school")
+        .filter(user=user, school__slug=slug, is_active=True)
+        .first()
+    )
+
+
+def memberships_of_user(*, user: User) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(user=user, is_active=True)
+        .select_related("school")
+        .order_by("school__name")
+    )
+
+
+def user_signs_in_without_email(*, user: User) -> bool:
+    """Students (and only students) sign in with a username and have no address to verify."""
+    roles = set(memberships_of_user(user=user).values_list("role", flat=True))
+    return roles == {Role.STUDENT}
+
+
+def classrooms_for_dashboard(*, membership: Membership, archived=False) -> QuerySet[Classroom]:
+    """The classrooms a member sees on their home page, each with its number of active students."""
+    classrooms = Classroom.objects.for_school(membership.school).filter(
+        archived_at__isnull=not archived
+    )
+    if membership.role == Role.TEACHER:
+        classrooms = classrooms.filter(
+            pk__in=Classroom.objects.filter(classrooms_taught_by(membership)).values("pk")
+        )
+    elif membership.role == Role.STUDENT:
+        classrooms = classrooms.filter(enrollments__student=membership)
+    return classrooms.select_related("primary_teacher__user").annotate(
+        student_count=Count(
+            "enrollments", filter=Q(enrollments__student__is_active=True), distinct=True
+        )
+    )
+
+
+def classroom_students(*, classroom: Classroom) -> QuerySet[Enrollment]:
+    return (
+        Enrollment.objects.for_school(classroom.school)
+        .filter(classroom=classroom, student__is_active=True)
+        .select_related("student__user")
+        .order_by("student__user__last_name", "student__user__first_name")
+    )
+
+
+def classroom_with_teachers(*, classroom: Classroom) -> Classroom:
+    return (
+        Classroom.objects.for_school(classroom.school)
+        .select_related("primary_teacher__user")
+        .prefetch_related(
+            Prefetch("co_teachers", queryset=Membership.objects.select_related("user"))
+        )
+        .get(pk=classroom.pk)
+    )
+
+
+def school_teachers(*, school: School) -> QuerySet[Membership]:
+    """Members who can teach a classroom: active teachers and admins."""
+    return (
+        Membership.objects.for_school(school)
+        .filter(is_active=True, role__in=[Role.TEACHER, Role.ADMIN])
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    )
+
+
+def school_members(*, school: School, role: str | None = None) -> QuerySet[Membership]:
+    members = Membership.objects.for_school(school).select_related("user")
+    if role:
+        members = members.filter(role=role)
+    return members.order_by("-is_active", "role", "user__last_name", "user__first_name")
+
+
+def pending_invitations(*, school: School) -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.for_school(school)
+        .filter(accepted_at__isnull=True, revoked_at__isnull=True)
+        .select_related("invited_by__user")
+    )
+
+
+def invitation_by_token(*, token: str) -> Invitation | None:
+    return Invitation.objects.select_related("school").filter(token=token).first()
+
+
+def classroom_by_join_code(*, code: str) -> Classroom | None:
+    return (
+        Classroom.objects.select_related("school")
+        .filter(join_code=code.strip().upper(), join_code_enabled=True, archived_at__isnull=True)
+        .first()
+    )

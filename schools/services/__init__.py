@@ -1,0 +1,1 @@
+"""Every write to the tenant. Keyword-only functions named ``<entity>_<action>``."""

@@ -1,0 +1,37 @@
+"""Signing up a school and changing its settings."""
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from ..errors import ApplicationError
+from ..models import Membership, Role, School, User
+from django.utils.translation import gettext as _
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:50] or "schule"
+    slug, n = base, 1
+    while School.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def school_signup(*, user: User, name: str, language: str = School.Language.GERMAN) -> School:
+    """A new school whose first user becomes its admin."""
+    name = name.strip()
+    if not name:
+        raise ApplicationError(_("Please enter the name of your school."), field="school_name")
+    school = School.objects.create(name=name, slug=_unique_slug(name), language=language)
+    Membership.objects.create(school=school, user=user, role=Role.ADMIN)
+    return school
+
+
+def school_update(*, actor: Membership, name: str, language: str, time_zone: str) -> School:
+    if not actor.is_admin:
+        raise ApplicationError(_("Only school admins can change the school's settings."))
+    school = actor.school
+    school.name, school.language, school.time_zone = name.strip(), language, time_zone
+    school.save(update_fields=["name", "language", "time_zone"])
+    return school

@@ -1,0 +1,150 @@
+"""Student accounts: created by teachers (one, or a class list), joining by code, passwords."""
+
+import secrets
+import unicodedata
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from ..errors import ApplicationError
+from ..models import Classroom, Enrollment, Membership, Role, User
+from ..selectors import classroom_by_join_code
+from ..student_csv import ImportRejected, RowError, StudentRow
+from .classrooms import classroom_require_teacher
+
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+@dataclass
+class Credentials:
+    """A new password, shown once to the teacher (and on the printable login sheet)."""
+
+    name: str
+    username: str
+    password: str
+
+
+def generate_password() -> str:
+    chars = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(12))
+    return f"{chars[:4]}-{chars[4:8]}-{chars[8:]}"
+
+
+def _username_base(first_name: str, last_name: str) -> str:
+    text = f"{first_name}.{last_name}".lower().translate(TRANSLITERATION)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    base = "".join(c for c in text.replace(" ", "-") if c.isalnum() or c in ".-")
+    return base.strip(".-")[:26] or "student"
+
+
+def _assign_usernames(rows: list[StudentRow]) -> None:
+    """Gives every row without a username a free one like ``anna.mueller`` or ``anna.mueller2``."""
+    bases = {row.line: _username_base(row.first_name, row.last_name) for row in rows if not row.username}
+    if not bases:
+        return
+    prefixes = Q()
+    for base in set(bases.values()):
+        prefixes |= Q(username__startswith=base)
+    taken = set(User.objects.filter(prefixes).values_list("username", flat=True))
+    taken |= {row.username for row in rows if row.username}
+    for row in rows:
+        if row.username:
+            continue
+        base = bases[row.line]
+        candidate, n = base, 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{base}{n}"
+        row.username = candidate
+        taken.add(candidate)
+
+
+def _check_against_accounts(rows: list[StudentRow]) -> list[RowError]:
+    usernames = [row.username for row in rows if row.username]
+    emails = [row.email for row in rows if row.email]
+    taken_usernames = set(User.objects.filter(username__in=usernames).values_list("username", flat=True))
+    taken_emails = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
+    errors = []
+    for row in rows:
+        if row.username in taken_usernames:
+            errors.append(RowError(row.line, _("username “%(username)s” is already taken") % {"username": row.username}))
+        if row.email and row.email in taken_emails:
+            errors.append(RowError(row.line, _("e-mail “%(email)s” already belongs to an account") % {"email": row.email}))
+    return errors
+
+
+def students_create(
+    *, actor: Membership, classroom: Classroom, rows: list[StudentRow]
+) -> list[Credentials]:
+    """Creates accounts for all rows and enrolls them, or nothing at all (``ImportRejected``)."""
+    classroom_require_teacher(actor=actor, classroom=classroom)
+    if errors := _check_against_accounts(rows):
+        raise ImportRejected(errors)
+    _assign_usernames(rows)
+    credentials, users = [], []
+    for row in rows:
+        password = generate_password()
+        user = User(username=row.username, first_name=row.first_name, last_name=row.last_name, email=row.email)
+        user.set_password(password)
+        users.append(user)
+        credentials.append(Credentials(name=f"{row.first_name} {row.last_name}", username=row.username, password=password))
+    try:
+        with transaction.atomic():
+            User.objects.bulk_create(users)
+            members = Membership.objects.bulk_create(
+                Membership(school=actor.school, user=user, role=Role.STUDENT) for user in users
+            )
+            Enrollment.objects.bulk_create(
+                Enrollment(school=actor.school, classroom=classroom, student=m) for m in members
+            )
+    except IntegrityError:  # someone took a username between our check and the insert
+        raise ImportRejected([RowError(0, _("A username was taken meanwhile. Please try again."))]) from None
+    return credentials
+
+
+def student_password_reset(*, actor: Membership, student: Membership) -> Credentials:
+    if not actor.is_staff_member or student.role != Role.STUDENT or student.school_id != actor.school_id:
+        raise ApplicationError(_("Only teachers can reset a student's password."))
+    password = generate_password()
+    student.user.set_password(password)
+    student.user.save(update_fields=["password"])
+    return Credentials(name=student.user.get_full_name(), username=student.user.username, password=password)
+
+
+def student_unenroll(*, actor: Membership, classroom: Classroom, student: Membership) -> None:
+    classroom_require_teacher(actor=actor, classroom=classroom)
+    Enrollment.objects.for_school(actor.school).filter(classroom=classroom, student=student).delete()
+
+
+def _classroom_for_code(code: str) -> Classroom:
+    classroom = classroom_by_join_code(code=code)
+    if classroom is None:
+        raise ApplicationError(_("No classroom has this join code. Check it with your teacher."), field="code")
+    return classroom
+
+
+def classroom_join(*, actor: Membership, code: str) -> Classroom:
+    """A signed-in student joins another classroom of their school with its code."""
+    classroom = _classroom_for_code(code)
+    if classroom.school_id != actor.school_id or actor.role != Role.STUDENT:
+        raise ApplicationError(_("No classroom has this join code. Check it with your teacher."), field="code")
+    Enrollment.objects.get_or_create(school=actor.school, classroom=classroom, student=actor)
+    return classroom
+
+
+@transaction.atomic
+def student_signup_with_code(
+    *, code: str, first_name: str, last_name: str, password: str
+) -> Membership:
+    """A new student makes their own account with a classroom's join code."""
+    classroom = _classroom_for_code(code)
+    row = StudentRow(line=1, first_name=first_name.strip(), last_name=last_name.strip())
+    _assign_usernames([row])
+    user = User(username=row.username, first_name=row.first_name, last_name=row.last_name)
+    user.set_password(password)
+    user.save()
+    membership = Membership.objects.create(school=classroom.school, user=user, role=Role.STUDENT)
+    Enrollment.objects.create(school=classroom.school, classroom=classroom, student=membership)
+    return membership
