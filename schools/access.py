@@ -50,6 +50,7 @@ def access_classroom(*, membership: Membership, classroom_id, for_write=False) -
     elif membership.role == Role.STUDENT:
         classrooms = classrooms.filter(enrollments__student=membership)
     classroom = _get_or_404(classrooms, classroom_id)
+    classroom.school = membership.school  # same row; saves a query on every page
     if for_write and membership.role == Role.STUDENT:
         raise PermissionDenied
     return classroom
@@ -68,6 +69,7 @@ def access_member(*, membership: Membership, member_id, for_write=False) -> Memb
     elif membership.role == Role.STUDENT:
         members = members.filter(pk=membership.pk)
     member = _get_or_404(members, member_id)
+    member.school = membership.school
     if for_write and membership.role == Role.STUDENT:
         raise PermissionDenied
     return member

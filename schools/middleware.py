@@ -27,5 +27,6 @@ class SchoolMiddleware:
             raise Http404
         request.school = membership.school
         request.membership = membership
-        request.session["school_slug"] = slug
+        if request.session.get("school_slug") != slug:  # remembered for the next sign-in
+            request.session["school_slug"] = slug
         return None

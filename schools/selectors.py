@@ -1,6 +1,6 @@
 """Reads, scoped to a school, shaped so a page takes a fixed number of queries."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from .access import classrooms_taught_by
 from .models import Classroom, Enrollment, Invitation, Membership, Role, School, User
@@ -55,14 +55,12 @@ def classroom_students(*, classroom: Classroom) -> QuerySet[Enrollment]:
     )
 
 
-def classroom_with_teachers(*, classroom: Classroom) -> Classroom:
-    return (
-        Classroom.objects.for_school(classroom.school)
-        .select_related("primary_teacher__user")
-        .prefetch_related(
-            Prefetch("co_teachers", queryset=Membership.objects.select_related("user"))
-        )
-        .get(pk=classroom.pk)
+def classroom_co_teachers(*, classroom: Classroom) -> list[Membership]:
+    return list(
+        Membership.objects.for_school(classroom.school)
+        .filter(co_classrooms=classroom)
+        .select_related("user")
+        .order_by("user__last_name")
     )
 
 

@@ -40,6 +40,7 @@ class StudentRow:
 class RowError:
     line: int  # 0: the file as a whole
     message: str
+    field: str | None = None  # the column it is about, where there is one
 
 
 class ImportRejected(ApplicationError):
@@ -116,15 +117,15 @@ def parse_students_csv(data: bytes) -> list[StudentRow]:
             errors.append(RowError(line, _("last name is missing")))
         if row.username:
             if problem := check_username(row.username):
-                errors.append(RowError(line, problem))
+                errors.append(RowError(line, problem, "username"))
             elif row.username in usernames:
-                errors.append(RowError(line, _("username “%(username)s” is already used in line %(other)d") % {"username": row.username, "other": usernames[row.username]}))
+                errors.append(RowError(line, _("username “%(username)s” is already used in line %(other)d") % {"username": row.username, "other": usernames[row.username]}, "username"))
             usernames.setdefault(row.username, line)
         if row.email:
             try:
                 validate_email(row.email)
             except ValidationError:
-                errors.append(RowError(line, _("“%(email)s” is not a valid e-mail address") % {"email": row.email}))
+                errors.append(RowError(line, _("“%(email)s” is not a valid e-mail address") % {"email": row.email}, "email"))
         rows.append(row)
     if errors:
         raise ImportRejected(errors)

@@ -23,7 +23,9 @@ from .services.students import (
     Credentials, classroom_join, student_password_reset, student_signup_with_code,
     student_unenroll, students_create,
 )
-from .student_csv import MAX_BYTES, ImportRejected, StudentRow, check_username, parse_students_csv
+from .student_csv import (
+    MAX_BYTES, ImportRejected, RowError, StudentRow, check_username, parse_students_csv,
+)
 
 LOGIN_SHEET_SESSION_KEY = "login_sheet"
 AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -75,19 +77,27 @@ def invitation_accept(request, token):
     try:
         member_services.invitation_check(invitation)
     except ApplicationError as error:
-        return render(request, "schools/invitation_invalid.html", {"message": error.message}, status=410 if invitation else 404)
-    form = NewAccountForm(request.POST or None)
-    user = request.user if request.user.is_authenticated else None
-    if request.method == "POST" and (user or form.is_valid()):
-        data = {} if user else {k: form.cleaned_data[k] for k in ("first_name", "last_name")} | {"password": form.cleaned_data["password1"]}
-        ok, membership = _call(form, member_services.invitation_accept, invitation=invitation, user=user, **data)
-        if ok:
-            if user is None:
-                login(request, membership.user, backend=AUTH_BACKEND)
-            messages.success(request, _("Welcome to %(school)s!") % {"school": invitation.school})
+        status = 410 if invitation else 404
+        return render(request, "schools/invitation_invalid.html", {"message": error.message}, status=status)
+    welcome = _("Welcome to %(school)s!") % {"school": invitation.school}
+    if request.user.is_authenticated:  # an existing account joins with one click
+        if request.method == "POST":
+            try:
+                member_services.invitation_accept(invitation=invitation, user=request.user)
+            except ApplicationError as error:
+                messages.error(request, error.message)
+                return redirect(request.path)
+            messages.success(request, welcome)
             return redirect("dashboard", invitation.school.slug)
-        if user:
-            messages.error(request, form.non_field_errors()[0])
+        return render(request, "schools/invitation_accept.html", {"invitation": invitation})
+    form = NewAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        ok, membership = _call(form, member_services.invitation_accept, invitation=invitation, first_name=data["first_name"], last_name=data["last_name"], password=data["password1"])
+        if ok:
+            login(request, membership.user, backend=AUTH_BACKEND)
+            messages.success(request, welcome)
+            return redirect("dashboard", invitation.school.slug)
     return render(request, "schools/invitation_accept.html", {"invitation": invitation, "form": form})
 
 
@@ -131,7 +141,8 @@ def classroom_detail(request, classroom_id):
     if request.membership.role == Role.STUDENT:
         return render(request, "schools/classroom_student.html", {"classroom": classroom})
     return render(request, "schools/classroom_detail.html", {
-        "classroom": selectors.classroom_with_teachers(classroom=classroom),
+        "classroom": classroom,
+        "co_teachers": selectors.classroom_co_teachers(classroom=classroom),
         "enrollments": selectors.classroom_students(classroom=classroom),
         "join_url": request.build_absolute_uri(reverse("student_signup")) + f"?code={classroom.join_code}",
     })
@@ -205,12 +216,16 @@ def student_add(request, classroom_id):
     if request.method == "POST" and form.is_valid():
         row = StudentRow(line=1, **form.cleaned_data)
         row.username = row.username.lower()
-        if row.username and (problem := check_username(row.username)):
-            form.add_error("username", problem)
-        else:
-            ok, credentials = _call(form, students_create, actor=request.membership, classroom=classroom, rows=[row])
-            if ok:
-                return _show_login_sheet(request, classroom, credentials)
+        try:
+            if row.username and (problem := check_username(row.username)):
+                raise ImportRejected([RowError(1, problem, "username")])
+            credentials = students_create(actor=request.membership, classroom=classroom, rows=[row])
+            return _show_login_sheet(request, classroom, credentials)
+        except ImportRejected as rejected:
+            for error in rejected.errors:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
     return render(request, "schools/student_add.html", {"form": form, "classroom": classroom})
 
 

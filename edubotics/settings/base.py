@@ -98,6 +98,7 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_FORMS = {"login": "schools.forms.LoginForm", "signup": "schools.forms.SchoolSignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[EduBotics] "
 

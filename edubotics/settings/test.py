@@ -12,3 +12,6 @@ STORAGES = {
 }
 LANGUAGE_CODE = "en"
 ALLOWED_HOSTS = ["*"]
+# Serve static files straight from static/ (the browser tests need them; no collectstatic).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

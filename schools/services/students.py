@@ -69,9 +69,9 @@ def _check_against_accounts(rows: list[StudentRow]) -> list[RowError]:
     errors = []
     for row in rows:
         if row.username in taken_usernames:
-            errors.append(RowError(row.line, _("username “%(username)s” is already taken") % {"username": row.username}))
+            errors.append(RowError(row.line, _("username “%(username)s” is already taken") % {"username": row.username}, "username"))
         if row.email and row.email in taken_emails:
-            errors.append(RowError(row.line, _("e-mail “%(email)s” already belongs to an account") % {"email": row.email}))
+            errors.append(RowError(row.line, _("e-mail “%(email)s” already belongs to an account") % {"email": row.email}, "email"))
     return errors
 
 

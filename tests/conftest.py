@@ -1,0 +1,67 @@
+import pytest
+from django.test import Client
+
+from tests.factories import (
+    AdminFactory, ClassroomFactory, EnrollmentFactory, SchoolFactory, StudentFactory,
+    TeacherFactory,
+)
+
+
+@pytest.fixture
+def school(db):
+    return SchoolFactory(name="Goethe-Gymnasium", slug="goethe")
+
+
+@pytest.fixture
+def admin(school):
+    return AdminFactory(school=school)
+
+
+@pytest.fixture
+def teacher(school):
+    return TeacherFactory(school=school)
+
+
+@pytest.fixture
+def classroom(teacher):
+    return ClassroomFactory(school=teacher.school, primary_teacher=teacher)
+
+
+@pytest.fixture
+def student(classroom):
+    return EnrollmentFactory(classroom=classroom).student
+
+
+@pytest.fixture
+def outsider(db):
+    """A teacher of another school, with a classroom and a student of their own."""
+    other = TeacherFactory(school=SchoolFactory(name="Schiller-Schule", slug="schiller"))
+    EnrollmentFactory(classroom=ClassroomFactory(school=other.school, primary_teacher=other))
+    return other
+
+
+def client_for(membership) -> Client:
+    client = Client()
+    client.force_login(membership.user)
+    return client
+
+
+@pytest.fixture
+def as_admin(admin):
+    return client_for(admin)
+
+
+@pytest.fixture
+def as_teacher(teacher):
+    return client_for(teacher)
+
+
+@pytest.fixture
+def as_student(student):
+    return client_for(student)
+
+
+@pytest.fixture
+def new_student(classroom):
+    """A student of the classroom's school in no classroom yet."""
+    return StudentFactory(school=classroom.school)

@@ -1,0 +1,86 @@
+"""factory_boy factories. A child takes its school from its parent, so tenants never mix by accident."""
+
+import factory
+from allauth.account.models import EmailAddress
+from factory.django import DjangoModelFactory
+
+from schools.models import Classroom, Enrollment, Invitation, Membership, Role, School, User
+
+PASSWORD = "correct-horse-battery"
+
+
+class SchoolFactory(DjangoModelFactory):
+    class Meta:
+        model = School
+
+    name = factory.Sequence(lambda n: f"Schule {n}")
+    slug = factory.Sequence(lambda n: f"schule-{n}")
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"person{n}@example.org")
+    email = factory.LazyAttribute(lambda u: u.username if "@" in u.username else "")
+    first_name = factory.Faker("first_name", locale="de_DE")
+    last_name = factory.Faker("last_name", locale="de_DE")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified(user, create, extracted, **kwargs):
+        user.save()
+        if create and user.email:
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    school = factory.SubFactory(SchoolFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.TEACHER
+
+
+class AdminFactory(MembershipFactory):
+    role = Role.ADMIN
+
+
+class TeacherFactory(MembershipFactory):
+    role = Role.TEACHER
+
+
+class StudentFactory(MembershipFactory):
+    role = Role.STUDENT
+    user = factory.SubFactory(UserFactory, username=factory.Sequence(lambda n: f"student{n}"))
+
+
+class ClassroomFactory(DjangoModelFactory):
+    class Meta:
+        model = Classroom
+
+    school = factory.SubFactory(SchoolFactory)
+    name = factory.Sequence(lambda n: f"Robotik {n}")
+    subject = "Klasse 10"
+    primary_teacher = factory.SubFactory(TeacherFactory, school=factory.SelfAttribute("..school"))
+
+
+class EnrollmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Enrollment
+
+    classroom = factory.SubFactory(ClassroomFactory)
+    school = factory.SelfAttribute("classroom.school")
+    student = factory.SubFactory(StudentFactory, school=factory.SelfAttribute("..school"))
+
+
+class InvitationFactory(DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    school = factory.SubFactory(SchoolFactory)
+    email = factory.Sequence(lambda n: f"invited{n}@example.org")
+    role = Role.TEACHER
+    invited_by = factory.SubFactory(AdminFactory, school=factory.SelfAttribute("..school"))

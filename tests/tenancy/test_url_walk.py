@@ -1,0 +1,77 @@
+"""Every URL of ours that takes an object id answers 404 when the id belongs to another school.
+
+New URLs are covered automatically: a parameter this test does not know makes it fail, so the
+author has to say which of school B's objects belongs there.
+"""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import client_for
+from tests.factories import AdminFactory, EnrollmentFactory, InvitationFactory, SchoolFactory
+
+OUR_APPS = ("schools.", "training.", "billing.", "analytics.", "edubotics.")
+# Patterns of ours with a parameter that is not a tenant object id, and why that is safe.
+NOT_TENANT_IDS = {
+    "invitation_accept": "the token is the secret of the invitation; it names its own school",
+}
+PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def our_patterns(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from our_patterns(pattern, route)
+        elif isinstance(pattern, URLPattern) and pattern.lookup_str.startswith(OUR_APPS):
+            yield pattern.name, PARAMETER.findall(route)
+
+
+@pytest.fixture
+def school_b(db):
+    enrollment = EnrollmentFactory(classroom__school=SchoolFactory(slug="school-b"))
+    return {
+        "classroom_id": enrollment.classroom.pk,
+        "member_id": enrollment.student.pk,
+        "invitation_id": InvitationFactory(school=enrollment.school).pk,
+    }
+
+
+def test_every_object_url_is_a_404_with_another_schools_ids(school_b):
+    member_a = AdminFactory(school=SchoolFactory(slug="school-a"))
+    client = client_for(member_a)
+    walked = []
+    for name, parameters in our_patterns():
+        if name in NOT_TENANT_IDS or not (set(parameters) - {"school_slug"}):
+            continue
+        unknown = set(parameters) - {"school_slug"} - set(school_b)
+        assert not unknown, f"{name}: map {unknown} to one of school B's objects in this test"
+        kwargs = {p: school_b[p] for p in parameters if p != "school_slug"}
+        url = reverse(name, kwargs={"school_slug": "school-a", **kwargs})
+        # A POST-only action may answer a GET with 405 whatever the id: that tells nothing.
+        assert client.get(url).status_code in (404, 405), f"GET {url}"
+        assert client.post(url).status_code == 404, f"POST {url}"
+        walked.append(name)
+    assert len(walked) >= 14  # the walk really found the tenant URLs
+
+
+def test_a_school_page_of_a_school_you_do_not_belong_to_is_a_404(school_b):
+    member_a = AdminFactory(school=SchoolFactory(slug="school-a"))
+    assert client_for(member_a).get("/s/school-b/").status_code == 404
+    assert client_for(member_a).get("/s/no-such-school/").status_code == 404
+
+
+def test_a_deactivated_member_loses_the_school(admin, as_admin):
+    admin.is_active = False
+    admin.save()
+    assert as_admin.get(f"/s/{admin.school.slug}/").status_code == 404
+
+
+def test_school_pages_ask_anonymous_visitors_to_sign_in(school):
+    response = Client().get(f"/s/{school.slug}/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))

@@ -1,0 +1,74 @@
+"""Project wiring: health check, production settings, translations."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from unittest import mock
+
+from django.db import connection
+from django.test import Client
+from django.utils import translation
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_health_reports_database_broker_and_version(db):
+    response = Client().get("/health")
+    body = response.json()
+    assert response.status_code == 200
+    assert body["database"] == "ok" and body["version"] == "0.1.0"
+    assert body["broker"] in ("ok", "down")
+
+
+def test_health_is_503_when_the_database_is_down(db):
+    with mock.patch.object(connection, "cursor", side_effect=OSError("database unreachable")):
+        response = Client().get("/health")
+    assert response.status_code == 503 and response.json()["database"] == "down"
+
+
+def run_manage(*args, **env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, **env}, timeout=120,
+    )
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DJANGO_SETTINGS_MODULE="edubotics.settings.production",
+        SECRET_KEY="x" * 20 + "production-secret-0123456789-abcdefghijklmnop",
+        ALLOWED_HOSTS="edubotics.example", DATABASE_URL="postgres://u@127.0.0.1:5432/edubotics",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_the_embedded_defaults():
+    result = run_manage(
+        "check", DJANGO_SETTINGS_MODULE="edubotics.settings.production",
+        SECRET_KEY="x" * 60, ALLOWED_HOSTS="edubotics.example", DATABASE_URL="sqlite:///tmp/x.sqlite3",
+    )
+    assert result.returncode != 0 and "PostgreSQL" in result.stderr
+
+
+def po_entries():
+    text = (ROOT / "locale/de/LC_MESSAGES/django.po").read_text()
+    return text.split("\n\n")[1:]
+
+
+def test_german_is_complete():
+    untranslated = [
+        entry for entry in po_entries()
+        if "#, fuzzy" in entry or entry.rstrip().endswith('msgstr ""') or 'msgstr[0] ""\n' in entry + "\n"
+    ]
+    assert untranslated == []
+
+
+def test_german_pages_are_german(db):
+    with translation.override("de"):
+        assert translation.gettext("Sign up your school") == "Schule registrieren"
+    response = Client(headers={"accept-language": "de"}).get("/")
+    assert "Schule registrieren" in response.content.decode()
