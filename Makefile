@@ -29,7 +29,9 @@ test: setup
 	$(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# Re-extract the German strings (needs GNU gettext) and rebuild the committed .mo file.
+# Re-extract the strings, fill in the German from locale/de_translations.py, rebuild the
+# committed .mo (needs GNU gettext: apt-get install gettext).
 messages: setup
-	$(PY) manage.py makemessages --locale de --ignore ".venv/*" --no-obsolete
+	$(PY) manage.py makemessages --locale de --ignore ".venv/*" --ignore "tests/*" --ignore "locale/*" --no-obsolete
+	$(PY) locale/de_translations.py
 	$(PY) manage.py compilemessages --locale de --ignore ".venv/*"

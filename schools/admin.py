@@ -16,7 +16,15 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "email", "first_name", "last_name", "is_staff", "date_joined", "last_login"]
+    list_display = [
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "is_staff",
+        "date_joined",
+        "last_login",
+    ]
     list_filter = ["is_staff", "is_superuser", "is_active", "memberships__role"]
     search_fields = ["username", "email", "first_name", "last_name"]
 
@@ -48,7 +56,15 @@ class EnrollmentInline(admin.TabularInline):
 
 @admin.register(Classroom)
 class ClassroomAdmin(admin.ModelAdmin):
-    list_display = ["name", "subject", "school", "primary_teacher", "join_code", "join_code_enabled", "archived_at"]
+    list_display = [
+        "name",
+        "subject",
+        "school",
+        "primary_teacher",
+        "join_code",
+        "join_code_enabled",
+        "archived_at",
+    ]
     list_filter = ["join_code_enabled", ("archived_at", admin.EmptyFieldListFilter), "school"]
     search_fields = ["name", "subject", "join_code", "school__name"]
     list_select_related = ["school", "primary_teacher__user", "primary_teacher__school"]
@@ -67,8 +83,21 @@ class EnrollmentAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "school", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
-    list_filter = ["role", ("accepted_at", admin.EmptyFieldListFilter), ("revoked_at", admin.EmptyFieldListFilter), "school"]
+    list_display = [
+        "email",
+        "school",
+        "role",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+    ]
+    list_filter = [
+        "role",
+        ("accepted_at", admin.EmptyFieldListFilter),
+        ("revoked_at", admin.EmptyFieldListFilter),
+        "school",
+    ]
     search_fields = ["email", "school__name"]
     list_select_related = ["school"]
     readonly_fields = ["token", "created_at"]

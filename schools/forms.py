@@ -2,9 +2,9 @@
 
 import zoneinfo
 
+from allauth.account.app_settings import EmailVerificationMethod
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm
-from allauth.account.app_settings import EmailVerificationMethod
 from django import forms
 from django.contrib.auth import password_validation
 from django.db import transaction
@@ -53,8 +53,13 @@ class SchoolSignupForm(SignupForm):
 class PasswordPairForm(forms.Form):
     """A new password typed twice, checked by Django's password validators."""
 
-    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    password2 = forms.CharField(label=_("Password (again)"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password1 = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("Password (again)"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -76,7 +81,11 @@ class NewAccountForm(PasswordPairForm):
 
 
 class JoinCodeForm(forms.Form):
-    code = forms.CharField(label=_("Join code"), max_length=8, widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}))
+    code = forms.CharField(
+        label=_("Join code"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
+    )
 
 
 class StudentSignupForm(NewAccountForm):
@@ -97,7 +106,10 @@ class InvitationForm(forms.ModelForm):
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("role"), choices=[(Role.TEACHER, Role.TEACHER.label), (Role.ADMIN, Role.ADMIN.label)])
+    role = forms.ChoiceField(
+        label=_("role"),
+        choices=[(Role.TEACHER, Role.TEACHER.label), (Role.ADMIN, Role.ADMIN.label)],
+    )
 
 
 class ClassroomForm(forms.ModelForm):
@@ -109,19 +121,28 @@ class ClassroomForm(forms.ModelForm):
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["co_teachers"].queryset = school_teachers(school=school)
-        self.fields["co_teachers"].label_from_instance = lambda m: m.user.get_full_name() or m.user.email
+        self.fields["co_teachers"].label_from_instance = (
+            lambda m: m.user.get_full_name() or m.user.email
+        )
 
 
 class StudentForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
-    username = forms.CharField(label=_("Username"), max_length=30, required=False, help_text=_("Leave empty to generate one from the name."))
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=30,
+        required=False,
+        help_text=_("Leave empty to generate one from the name."),
+    )
     email = forms.EmailField(label=_("E-mail (optional)"), required=False)
 
 
 class StudentImportForm(forms.Form):
     file = forms.FileField(
         label=_("Class list (CSV)"),
-        help_text=_("Columns: first_name, last_name and optionally username, email; separated by ; or ,"),
+        help_text=_(
+            "Columns: first_name, last_name and optionally username, email; separated by ; or ,"
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )

@@ -123,9 +123,7 @@ class Classroom(SchoolOwned):
     co_teachers = models.ManyToManyField(
         Membership, blank=True, related_name="co_classrooms", verbose_name=_("co-teachers")
     )
-    join_code = models.CharField(
-        _("join code"), max_length=8, unique=True, default=new_join_code
-    )
+    join_code = models.CharField(_("join code"), max_length=8, unique=True, default=new_join_code)
     join_code_enabled = models.BooleanField(_("join code active"), default=True)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -19,10 +19,17 @@ from .errors import ApplicationError
 MAX_BYTES = 1_000_000
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,29}$")
 HEADERS = {
-    "first_name": "first_name", "firstname": "first_name", "vorname": "first_name",
-    "last_name": "last_name", "lastname": "last_name", "nachname": "last_name",
-    "username": "username", "benutzername": "username",
-    "email": "email", "e-mail": "email", "e_mail": "email",
+    "first_name": "first_name",
+    "firstname": "first_name",
+    "vorname": "first_name",
+    "last_name": "last_name",
+    "lastname": "last_name",
+    "nachname": "last_name",
+    "username": "username",
+    "benutzername": "username",
+    "email": "email",
+    "e-mail": "email",
+    "e_mail": "email",
 }
 REQUIRED = ("first_name", "last_name")
 
@@ -93,7 +100,9 @@ def parse_students_csv(data: bytes) -> list[StudentRow]:
     unknown = [h for h in header if h not in HEADERS]
     if unknown:
         raise _file_error(
-            _("Unknown column “%(column)s”. Allowed columns: first_name, last_name, username, email.")
+            _(
+                "Unknown column “%(column)s”. Allowed columns: first_name, last_name, username, email."
+            )
             % {"column": unknown[0]}
         )
     columns = [HEADERS[h] for h in header]
@@ -107,7 +116,13 @@ def parse_students_csv(data: bytes) -> list[StudentRow]:
         if not any(v.strip() for v in values):
             continue
         if len(values) != len(columns):
-            errors.append(RowError(line, _("has %(found)d fields, expected %(expected)d") % {"found": len(values), "expected": len(columns)}))
+            errors.append(
+                RowError(
+                    line,
+                    _("has %(found)d fields, expected %(expected)d")
+                    % {"found": len(values), "expected": len(columns)},
+                )
+            )
             continue
         row = StudentRow(line=line, **{c: v.strip() for c, v in zip(columns, values, strict=True)})
         row.username, row.email = row.username.lower(), row.email.lower()
@@ -119,13 +134,26 @@ def parse_students_csv(data: bytes) -> list[StudentRow]:
             if problem := check_username(row.username):
                 errors.append(RowError(line, problem, "username"))
             elif row.username in usernames:
-                errors.append(RowError(line, _("username “%(username)s” is already used in line %(other)d") % {"username": row.username, "other": usernames[row.username]}, "username"))
+                errors.append(
+                    RowError(
+                        line,
+                        _("username “%(username)s” is already used in line %(other)d")
+                        % {"username": row.username, "other": usernames[row.username]},
+                        "username",
+                    )
+                )
             usernames.setdefault(row.username, line)
         if row.email:
             try:
                 validate_email(row.email)
             except ValidationError:
-                errors.append(RowError(line, _("“%(email)s” is not a valid e-mail address") % {"email": row.email}, "email"))
+                errors.append(
+                    RowError(
+                        line,
+                        _("“%(email)s” is not a valid e-mail address") % {"email": row.email},
+                        "email",
+                    )
+                )
         rows.append(row)
     if errors:
         raise ImportRejected(errors)

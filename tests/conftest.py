@@ -2,7 +2,11 @@ import pytest
 from django.test import Client
 
 from tests.factories import (
-    AdminFactory, ClassroomFactory, EnrollmentFactory, SchoolFactory, StudentFactory,
+    AdminFactory,
+    ClassroomFactory,
+    EnrollmentFactory,
+    SchoolFactory,
+    StudentFactory,
     TeacherFactory,
 )
 
@@ -65,3 +69,13 @@ def as_student(student):
 def new_student(classroom):
     """A student of the classroom's school in no classroom yet."""
     return StudentFactory(school=classroom.school)
+
+
+@pytest.fixture(autouse=True)
+def english_by_default(settings):
+    """A request in an earlier test may leave German active in this thread: start each in English."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

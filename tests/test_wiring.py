@@ -1,6 +1,7 @@
 """Project wiring: health check, production settings, translations."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -29,17 +30,25 @@ def test_health_is_503_when_the_database_is_down(db):
 
 def run_manage(*args, **env):
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True,
-        env={**os.environ, **env}, timeout=120,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=120,
     )
 
 
 def test_production_settings_pass_the_deploy_check():
     result = run_manage(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         DJANGO_SETTINGS_MODULE="edubotics.settings.production",
         SECRET_KEY="x" * 20 + "production-secret-0123456789-abcdefghijklmnop",
-        ALLOWED_HOSTS="edubotics.example", DATABASE_URL="postgres://u@127.0.0.1:5432/edubotics",
+        ALLOWED_HOSTS="edubotics.example",
+        DATABASE_URL="postgres://u@127.0.0.1:5432/edubotics",
         CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
     )
     assert result.returncode == 0, result.stderr
@@ -48,23 +57,36 @@ def test_production_settings_pass_the_deploy_check():
 
 def test_production_refuses_the_embedded_defaults():
     result = run_manage(
-        "check", DJANGO_SETTINGS_MODULE="edubotics.settings.production",
-        SECRET_KEY="x" * 60, ALLOWED_HOSTS="edubotics.example", DATABASE_URL="sqlite:///tmp/x.sqlite3",
+        "check",
+        DJANGO_SETTINGS_MODULE="edubotics.settings.production",
+        SECRET_KEY="x" * 60,
+        ALLOWED_HOSTS="edubotics.example",
+        DATABASE_URL="sqlite:///tmp/x.sqlite3",
     )
     assert result.returncode != 0 and "PostgreSQL" in result.stderr
 
 
-def po_entries():
-    text = (ROOT / "locale/de/LC_MESSAGES/django.po").read_text()
-    return text.split("\n\n")[1:]
+def test_german_is_complete_and_compiled():
+    import gettext
+    import importlib.util
 
-
-def test_german_is_complete():
-    untranslated = [
-        entry for entry in po_entries()
-        if "#, fuzzy" in entry or entry.rstrip().endswith('msgstr ""') or 'msgstr[0] ""\n' in entry + "\n"
-    ]
-    assert untranslated == []
+    spec = importlib.util.spec_from_file_location("de", ROOT / "locale/de_translations.py")
+    de = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(de)
+    po = ROOT / "locale/de/LC_MESSAGES/django.po"
+    text = po.read_text()
+    assert "#, fuzzy" not in text
+    assert not re.search(r'^msgstr(\[\d\])? ""\n\n', text + "\n", re.M), "an empty translation"
+    with (ROOT / "locale/de/LC_MESSAGES/django.mo").open("rb") as mo:
+        compiled = gettext.GNUTranslations(mo)
+    stale = []
+    for entry in text.split("\n\n")[1:]:
+        ids = [de.unquote(m.group(2)) for m in de.ENTRY.finditer(entry + "\n")]
+        if len(ids) == 1 and compiled.gettext(ids[0]) != de.DE[ids[0]]:
+            stale.append(ids[0])
+        if len(ids) == 2 and compiled.ngettext(*ids, 2) != de.DE[ids[1]]:
+            stale.append(ids[1])
+    assert stale == [], "run `make messages` to rebuild the .mo"
 
 
 def test_german_pages_are_german(db):

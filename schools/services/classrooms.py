@@ -28,7 +28,9 @@ def _check_co_teachers(actor: Membership, co_teachers) -> list[Membership]:
     co_teachers = list(co_teachers)
     for teacher in co_teachers:
         if teacher.school_id != actor.school_id or teacher.role == Role.STUDENT:
-            raise ApplicationError(_("Co-teachers must be teachers of this school."), field="co_teachers")
+            raise ApplicationError(
+                _("Co-teachers must be teachers of this school."), field="co_teachers"
+            )
     return co_teachers
 
 
@@ -77,7 +79,9 @@ def classroom_delete(*, actor: Membership, classroom: Classroom) -> None:
     if actor.school_id != classroom.school_id or not (
         actor.is_admin or classroom.primary_teacher_id == actor.pk
     ):
-        raise ApplicationError(_("Only the primary teacher or a school admin can delete a classroom."))
+        raise ApplicationError(
+            _("Only the primary teacher or a school admin can delete a classroom.")
+        )
     classroom.delete()
 
 

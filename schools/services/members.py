@@ -1,5 +1,6 @@
 """Invitations and what school admins do to members: roles, deactivation."""
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -7,8 +8,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-
-from allauth.account.models import EmailAddress
 
 from ..errors import ApplicationError
 from ..models import Invitation, Membership, Role, User, invitation_expiry, new_invitation_token
@@ -32,7 +31,9 @@ def invitation_send(*, actor: Membership, email: str, role: str) -> Invitation:
     _require_admin(actor)
     email = email.strip().lower()
     if Membership.objects.for_school(actor.school).filter(user__email__iexact=email).exists():
-        raise ApplicationError(_("%(email)s is already a member of this school.") % {"email": email}, field="email")
+        raise ApplicationError(
+            _("%(email)s is already a member of this school.") % {"email": email}, field="email"
+        )
     with transaction.atomic():
         # A new invitation replaces an open one for the same address: only the newest link works.
         Invitation.objects.for_school(actor.school).filter(
@@ -68,11 +69,15 @@ def invitation_revoke(*, actor: Membership, invitation: Invitation) -> None:
 def invitation_check(invitation: Invitation | None) -> Invitation:
     """The invitation if its link still works, else an error that says why not."""
     if invitation is None or invitation.revoked_at:
-        raise ApplicationError(_("This invitation link is not valid (anymore). Ask your school admin for a new one."))
+        raise ApplicationError(
+            _("This invitation link is not valid (anymore). Ask your school admin for a new one.")
+        )
     if invitation.accepted_at:
         raise ApplicationError(_("This invitation was already used. Please sign in."))
     if invitation.expires_at <= timezone.now():
-        raise ApplicationError(_("This invitation has expired. Ask your school admin to send it again."))
+        raise ApplicationError(
+            _("This invitation has expired. Ask your school admin to send it again.")
+        )
     return invitation
 
 
@@ -84,16 +89,20 @@ def invitation_accept(
 
     The invitation link proves the address, so a new account's e-mail counts as verified.
     """
-    invitation = Invitation.objects.select_for_update().select_related("school").get(
-        pk=invitation.pk
+    invitation = (
+        Invitation.objects.select_for_update().select_related("school").get(pk=invitation.pk)
     )
     invitation_check(invitation)
     if user is None:
         if User.objects.filter(email__iexact=invitation.email).exists():
-            raise ApplicationError(_("An account with this e-mail address exists. Please sign in first."))
+            raise ApplicationError(
+                _("An account with this e-mail address exists. Please sign in first.")
+            )
         user = User(
-            username=invitation.email, email=invitation.email,
-            first_name=first_name.strip(), last_name=last_name.strip(),
+            username=invitation.email,
+            email=invitation.email,
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
         )
         user.set_password(password)
         user.save()
@@ -123,8 +132,14 @@ def member_change_role(*, actor: Membership, member: Membership, role: str) -> M
     _require_admin(actor)
     if member.role == Role.STUDENT or role == Role.STUDENT:
         raise ApplicationError(_("Students keep their role; invite teachers and admins by e-mail."))
-    if member.role == Role.ADMIN and role != Role.ADMIN and _active_admins(actor.school).select_for_update().count() <= 1:
-        raise ApplicationError(_("A school needs at least one admin. Make someone else admin first."))
+    if (
+        member.role == Role.ADMIN
+        and role != Role.ADMIN
+        and _active_admins(actor.school).select_for_update().count() <= 1
+    ):
+        raise ApplicationError(
+            _("A school needs at least one admin. Make someone else admin first.")
+        )
     member.role = role
     member.save(update_fields=["role"])
     return member
@@ -138,7 +153,9 @@ def member_deactivate(*, actor: Membership, member: Membership) -> Membership:
     if not actor.is_admin and not (actor.role == Role.TEACHER and member.role == Role.STUDENT):
         raise ApplicationError(_("Only school admins can deactivate teachers and admins."))
     if member.role == Role.ADMIN and _active_admins(actor.school).select_for_update().count() <= 1:
-        raise ApplicationError(_("A school needs at least one admin. Make someone else admin first."))
+        raise ApplicationError(
+            _("A school needs at least one admin. Make someone else admin first.")
+        )
     member.is_active = False
     member.save(update_fields=["is_active"])
     return member

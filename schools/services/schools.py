@@ -2,10 +2,10 @@
 
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from ..errors import ApplicationError
 from ..models import Membership, Role, School, User
-from django.utils.translation import gettext as _
 
 
 def _unique_slug(name: str) -> str:

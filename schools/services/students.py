@@ -41,7 +41,9 @@ def _username_base(first_name: str, last_name: str) -> str:
 
 def _assign_usernames(rows: list[StudentRow]) -> None:
     """Gives every row without a username a free one like ``anna.mueller`` or ``anna.mueller2``."""
-    bases = {row.line: _username_base(row.first_name, row.last_name) for row in rows if not row.username}
+    bases = {
+        row.line: _username_base(row.first_name, row.last_name) for row in rows if not row.username
+    }
     if not bases:
         return
     prefixes = Q()
@@ -64,14 +66,28 @@ def _assign_usernames(rows: list[StudentRow]) -> None:
 def _check_against_accounts(rows: list[StudentRow]) -> list[RowError]:
     usernames = [row.username for row in rows if row.username]
     emails = [row.email for row in rows if row.email]
-    taken_usernames = set(User.objects.filter(username__in=usernames).values_list("username", flat=True))
+    taken_usernames = set(
+        User.objects.filter(username__in=usernames).values_list("username", flat=True)
+    )
     taken_emails = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
     errors = []
     for row in rows:
         if row.username in taken_usernames:
-            errors.append(RowError(row.line, _("username “%(username)s” is already taken") % {"username": row.username}, "username"))
+            errors.append(
+                RowError(
+                    row.line,
+                    _("username “%(username)s” is already taken") % {"username": row.username},
+                    "username",
+                )
+            )
         if row.email and row.email in taken_emails:
-            errors.append(RowError(row.line, _("e-mail “%(email)s” already belongs to an account") % {"email": row.email}, "email"))
+            errors.append(
+                RowError(
+                    row.line,
+                    _("e-mail “%(email)s” already belongs to an account") % {"email": row.email},
+                    "email",
+                )
+            )
     return errors
 
 
@@ -86,10 +102,19 @@ def students_create(
     credentials, users = [], []
     for row in rows:
         password = generate_password()
-        user = User(username=row.username, first_name=row.first_name, last_name=row.last_name, email=row.email)
+        user = User(
+            username=row.username,
+            first_name=row.first_name,
+            last_name=row.last_name,
+            email=row.email,
+        )
         user.set_password(password)
         users.append(user)
-        credentials.append(Credentials(name=f"{row.first_name} {row.last_name}", username=row.username, password=password))
+        credentials.append(
+            Credentials(
+                name=f"{row.first_name} {row.last_name}", username=row.username, password=password
+            )
+        )
     try:
         with transaction.atomic():
             User.objects.bulk_create(users)
@@ -100,28 +125,40 @@ def students_create(
                 Enrollment(school=actor.school, classroom=classroom, student=m) for m in members
             )
     except IntegrityError:  # someone took a username between our check and the insert
-        raise ImportRejected([RowError(0, _("A username was taken meanwhile. Please try again."))]) from None
+        raise ImportRejected(
+            [RowError(0, _("A username was taken meanwhile. Please try again."))]
+        ) from None
     return credentials
 
 
 def student_password_reset(*, actor: Membership, student: Membership) -> Credentials:
-    if not actor.is_staff_member or student.role != Role.STUDENT or student.school_id != actor.school_id:
+    if (
+        not actor.is_staff_member
+        or student.role != Role.STUDENT
+        or student.school_id != actor.school_id
+    ):
         raise ApplicationError(_("Only teachers can reset a student's password."))
     password = generate_password()
     student.user.set_password(password)
     student.user.save(update_fields=["password"])
-    return Credentials(name=student.user.get_full_name(), username=student.user.username, password=password)
+    return Credentials(
+        name=student.user.get_full_name(), username=student.user.username, password=password
+    )
 
 
 def student_unenroll(*, actor: Membership, classroom: Classroom, student: Membership) -> None:
     classroom_require_teacher(actor=actor, classroom=classroom)
-    Enrollment.objects.for_school(actor.school).filter(classroom=classroom, student=student).delete()
+    Enrollment.objects.for_school(actor.school).filter(
+        classroom=classroom, student=student
+    ).delete()
 
 
 def _classroom_for_code(code: str) -> Classroom:
     classroom = classroom_by_join_code(code=code)
     if classroom is None:
-        raise ApplicationError(_("No classroom has this join code. Check it with your teacher."), field="code")
+        raise ApplicationError(
+            _("No classroom has this join code. Check it with your teacher."), field="code"
+        )
     return classroom
 
 
@@ -129,7 +166,9 @@ def classroom_join(*, actor: Membership, code: str) -> Classroom:
     """A signed-in student joins another classroom of their school with its code."""
     classroom = _classroom_for_code(code)
     if classroom.school_id != actor.school_id or actor.role != Role.STUDENT:
-        raise ApplicationError(_("No classroom has this join code. Check it with your teacher."), field="code")
+        raise ApplicationError(
+            _("No classroom has this join code. Check it with your teacher."), field="code"
+        )
     Enrollment.objects.get_or_create(school=actor.school, classroom=classroom, student=actor)
     return classroom
 

@@ -9,8 +9,12 @@ from schools.models import Membership, Role, School
 from tests.factories import PASSWORD, StudentFactory
 
 SIGNUP = {
-    "school_name": "Gesamtschule Nord", "first_name": "Eva", "last_name": "Schulz",
-    "email": "eva@gs-nord.de", "password1": "Robot-Lab-2026", "password2": "Robot-Lab-2026",
+    "school_name": "Gesamtschule Nord",
+    "first_name": "Eva",
+    "last_name": "Schulz",
+    "email": "eva@gs-nord.de",
+    "password1": "Robot-Lab-2026",
+    "password2": "Robot-Lab-2026",
 }
 
 
@@ -18,7 +22,11 @@ def test_signing_up_makes_a_school_whose_first_user_is_its_admin(client, db):
     response = client.post(reverse("account_signup"), SIGNUP)
     assert response.status_code == 302
     school = School.objects.get(name="Gesamtschule Nord")
-    assert school.slug == "gesamtschule-nord" and school.country == "DE" and school.time_zone == "Europe/Berlin"
+    assert (
+        school.slug == "gesamtschule-nord"
+        and school.country == "DE"
+        and school.time_zone == "Europe/Berlin"
+    )
     membership = Membership.objects.get(school=school)
     assert membership.role == Role.ADMIN and membership.user.email == "eva@gs-nord.de"
     assert membership.user.password.startswith("md5$")  # hashed (Argon2 outside tests)
@@ -37,7 +45,9 @@ def test_a_second_school_with_the_same_name_gets_its_own_address(client, school)
 
 
 def test_bad_signup_re_renders_with_errors_and_saves_nothing(client, db):
-    response = client.post(reverse("account_signup"), {**SIGNUP, "school_name": "", "password2": "other"})
+    response = client.post(
+        reverse("account_signup"), {**SIGNUP, "school_name": "", "password2": "other"}
+    )
     assert response.status_code == 200
     assert not School.objects.exists() and not Membership.objects.exists()
 
@@ -57,12 +67,16 @@ def test_a_student_signs_in_with_a_username_and_no_email(client, classroom):
 
 
 def test_a_wrong_password_is_refused(client, student):
-    response = client.post(reverse("account_login"), {"login": student.user.username, "password": "nope"})
+    response = client.post(
+        reverse("account_login"), {"login": student.user.username, "password": "nope"}
+    )
     assert response.status_code == 200 and "not correct" in response.content.decode()
 
 
 def test_teachers_sign_in_with_their_email(client, teacher):
-    response = client.post(reverse("account_login"), {"login": teacher.user.email, "password": PASSWORD})
+    response = client.post(
+        reverse("account_login"), {"login": teacher.user.email, "password": PASSWORD}
+    )
     assert response.status_code == 302
 
 
@@ -86,10 +100,16 @@ def test_teachers_cannot_reach_admin_pages(as_teacher, school):
 
 def test_an_admin_changes_the_school_settings(as_admin, school):
     url = reverse("school_settings", args=[school.slug])
-    response = as_admin.post(url, {"name": "Goethe-Gymnasium Weimar", "language": "en", "time_zone": "Europe/Vienna"})
+    response = as_admin.post(
+        url, {"name": "Goethe-Gymnasium Weimar", "language": "en", "time_zone": "Europe/Vienna"}
+    )
     assert response.status_code == 302
     school.refresh_from_db()
-    assert (school.name, school.language, school.time_zone) == ("Goethe-Gymnasium Weimar", "en", "Europe/Vienna")
+    assert (school.name, school.language, school.time_zone) == (
+        "Goethe-Gymnasium Weimar",
+        "en",
+        "Europe/Vienna",
+    )
     response = as_admin.post(url, {"name": "", "language": "xx", "time_zone": "Mars/Olympus"})
     assert response.status_code == 200
     school.refresh_from_db()
@@ -101,5 +121,8 @@ def test_forms_carry_csrf_protection(admin, school):
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(admin.user)
-    response = client.post(reverse("school_settings", args=[school.slug]), {"name": "X", "language": "de", "time_zone": "Europe/Berlin"})
+    response = client.post(
+        reverse("school_settings", args=[school.slug]),
+        {"name": "X", "language": "de", "time_zone": "Europe/Berlin"},
+    )
     assert response.status_code == 403

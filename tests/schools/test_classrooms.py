@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from schools.models import Classroom, Enrollment, JOIN_CODE_ALPHABET, Membership, Role
+from schools.models import JOIN_CODE_ALPHABET, Classroom, Enrollment, Membership, Role
 from tests.conftest import client_for
 from tests.factories import ClassroomFactory, TeacherFactory
 
@@ -13,7 +13,10 @@ def url(name, classroom, *args):
 
 def test_a_teacher_creates_a_classroom_with_a_co_teacher(as_teacher, teacher, school):
     colleague = TeacherFactory(school=school)
-    response = as_teacher.post(reverse("classroom_create", args=[school.slug]), {"name": "Robotik 9b", "subject": "Informatik", "co_teachers": [colleague.pk]})
+    response = as_teacher.post(
+        reverse("classroom_create", args=[school.slug]),
+        {"name": "Robotik 9b", "subject": "Informatik", "co_teachers": [colleague.pk]},
+    )
     classroom = Classroom.objects.get(name="Robotik 9b")
     assert response["Location"] == url("classroom_detail", classroom)
     assert classroom.primary_teacher == teacher and list(classroom.co_teachers.all()) == [colleague]
@@ -22,7 +25,9 @@ def test_a_teacher_creates_a_classroom_with_a_co_teacher(as_teacher, teacher, sc
 
 
 def test_a_co_teacher_from_another_school_is_refused(as_teacher, school, outsider):
-    response = as_teacher.post(reverse("classroom_create", args=[school.slug]), {"name": "X", "co_teachers": [outsider.pk]})
+    response = as_teacher.post(
+        reverse("classroom_create", args=[school.slug]), {"name": "X", "co_teachers": [outsider.pk]}
+    )
     assert response.status_code == 200 and not Classroom.objects.filter(name="X").exists()
 
 
@@ -79,7 +84,16 @@ def test_join_code_reset_and_turned_off(as_teacher, classroom):
 
 
 def test_a_new_student_joins_with_the_code(client, classroom):
-    response = client.post(reverse("student_signup"), {"code": classroom.join_code.lower(), "first_name": "Mia", "last_name": "Wolf", "password1": "Robot-Lab-2026", "password2": "Robot-Lab-2026"})
+    response = client.post(
+        reverse("student_signup"),
+        {
+            "code": classroom.join_code.lower(),
+            "first_name": "Mia",
+            "last_name": "Wolf",
+            "password1": "Robot-Lab-2026",
+            "password2": "Robot-Lab-2026",
+        },
+    )
     assert response.status_code == 302
     membership = Membership.objects.get(user__username="mia.wolf")
     assert membership.role == Role.STUDENT and membership.school == classroom.school
@@ -89,8 +103,20 @@ def test_a_new_student_joins_with_the_code(client, classroom):
 def test_a_turned_off_code_lets_nobody_in(client, classroom):
     classroom.join_code_enabled = False
     classroom.save()
-    response = client.post(reverse("student_signup"), {"code": classroom.join_code, "first_name": "Mia", "last_name": "Wolf", "password1": "Robot-Lab-2026", "password2": "Robot-Lab-2026"})
-    assert response.status_code == 200 and "No classroom has this join code" in response.content.decode()
+    response = client.post(
+        reverse("student_signup"),
+        {
+            "code": classroom.join_code,
+            "first_name": "Mia",
+            "last_name": "Wolf",
+            "password1": "Robot-Lab-2026",
+            "password2": "Robot-Lab-2026",
+        },
+    )
+    assert (
+        response.status_code == 200
+        and "No classroom has this join code" in response.content.decode()
+    )
     assert not Membership.objects.filter(user__username="mia.wolf").exists()
 
 
@@ -105,29 +131,41 @@ def test_a_student_joins_another_classroom_of_their_school_only(student, school,
 
 
 def test_adding_one_student_shows_their_password_once(as_teacher, classroom):
-    response = as_teacher.post(url("student_add", classroom), {"first_name": "Lukas", "last_name": "Groß"}, follow=True)
+    response = as_teacher.post(
+        url("student_add", classroom), {"first_name": "Lukas", "last_name": "Groß"}, follow=True
+    )
     page = response.content.decode()
     password = as_teacher.session["login_sheet"]["students"][0]["password"]
     assert "lukas.gross" in page and password in page
     as_teacher.post(reverse("login_sheet", args=[classroom.school.slug]))
-    assert password not in as_teacher.get(reverse("login_sheet", args=[classroom.school.slug])).content.decode()
+    assert (
+        password
+        not in as_teacher.get(reverse("login_sheet", args=[classroom.school.slug])).content.decode()
+    )
 
 
 def test_a_taken_username_is_a_form_error(as_teacher, classroom, student):
-    response = as_teacher.post(url("student_add", classroom), {"first_name": "A", "last_name": "B", "username": student.user.username})
+    response = as_teacher.post(
+        url("student_add", classroom),
+        {"first_name": "A", "last_name": "B", "username": student.user.username},
+    )
     assert response.status_code == 200 and "already taken" in response.content.decode()
 
 
 def test_resetting_a_password_gives_a_new_login_card(as_teacher, classroom, student):
     old_hash = student.user.password
-    response = as_teacher.post(reverse("student_password", args=[classroom.school.slug, student.pk]), follow=True)
+    response = as_teacher.post(
+        reverse("student_password", args=[classroom.school.slug, student.pk]), follow=True
+    )
     student.user.refresh_from_db()
     assert student.user.password != old_hash
     password = as_teacher.session["login_sheet"]["students"][0]["password"]
     assert student.user.check_password(password) and password in response.content.decode()
 
 
-def test_removing_from_the_classroom_keeps_the_student_in_the_school(as_teacher, classroom, student):
+def test_removing_from_the_classroom_keeps_the_student_in_the_school(
+    as_teacher, classroom, student
+):
     as_teacher.post(url("student_remove", classroom, student.pk))
     assert not Enrollment.objects.filter(classroom=classroom, student=student).exists()
     student.refresh_from_db()
@@ -145,4 +183,7 @@ def test_removing_from_the_school_frees_the_seat(as_teacher, classroom, student)
 def test_a_teacher_cannot_deactivate_a_colleague(as_teacher, school):
     colleague = TeacherFactory(school=school)
     # Teachers reach only students of their classrooms: a colleague is not found.
-    assert as_teacher.post(reverse("member_deactivate", args=[school.slug, colleague.pk])).status_code == 404
+    assert (
+        as_teacher.post(reverse("member_deactivate", args=[school.slug, colleague.pk])).status_code
+        == 404
+    )

@@ -9,12 +9,18 @@ from tests.factories import ClassroomFactory
 
 def add_students(classroom, count):
     users = User.objects.bulk_create(User(username=f"s{classroom.pk}-{i}") for i in range(count))
-    members = Membership.objects.bulk_create(Membership(school=classroom.school, user=u, role=Role.STUDENT) for u in users)
-    Enrollment.objects.bulk_create(Enrollment(school=classroom.school, classroom=classroom, student=m) for m in members)
+    members = Membership.objects.bulk_create(
+        Membership(school=classroom.school, user=u, role=Role.STUDENT) for u in users
+    )
+    Enrollment.objects.bulk_create(
+        Enrollment(school=classroom.school, classroom=classroom, student=m) for m in members
+    )
 
 
 @pytest.mark.parametrize("students", [3, 300])
-def test_the_teacher_dashboard_takes_the_same_queries_at_any_size(as_teacher, teacher, students, django_assert_num_queries):
+def test_the_teacher_dashboard_takes_the_same_queries_at_any_size(
+    as_teacher, teacher, students, django_assert_num_queries
+):
     for _ in range(3):
         add_students(ClassroomFactory(school=teacher.school, primary_teacher=teacher), students)
     url = reverse("dashboard", args=[teacher.school.slug])
@@ -25,7 +31,9 @@ def test_the_teacher_dashboard_takes_the_same_queries_at_any_size(as_teacher, te
     assert response.content.decode().count(f"<td>{students}</td>") == 3
 
 
-def test_the_dashboard_counts_only_active_students_of_own_classrooms(as_teacher, teacher, classroom, student):
+def test_the_dashboard_counts_only_active_students_of_own_classrooms(
+    as_teacher, teacher, classroom, student
+):
     other = ClassroomFactory(school=teacher.school)  # not taught by this teacher
     add_students(other, 4)
     add_students(classroom, 2)
@@ -37,7 +45,9 @@ def test_the_dashboard_counts_only_active_students_of_own_classrooms(as_teacher,
 
 
 @pytest.mark.parametrize("students", [3, 300])
-def test_the_classroom_page_takes_the_same_queries_at_any_size(as_teacher, classroom, students, django_assert_num_queries):
+def test_the_classroom_page_takes_the_same_queries_at_any_size(
+    as_teacher, classroom, students, django_assert_num_queries
+):
     add_students(classroom, students)
     url = reverse("classroom_detail", args=[classroom.school.slug, classroom.pk])
     as_teacher.get(url)

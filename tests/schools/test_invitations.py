@@ -12,20 +12,32 @@ from tests.factories import InvitationFactory, UserFactory
 
 
 def invite(client, school, email="neu@example.org", role=Role.TEACHER):
-    return client.post(reverse("invitation_create", args=[school.slug]), {"email": email, "role": role})
+    return client.post(
+        reverse("invitation_create", args=[school.slug]), {"email": email, "role": role}
+    )
 
 
 def accept_url(invitation):
     return reverse("invitation_accept", args=[invitation.token])
 
 
-def test_an_admin_invites_a_teacher_who_creates_an_account(as_admin, school, client, django_capture_on_commit_callbacks):
+def test_an_admin_invites_a_teacher_who_creates_an_account(
+    as_admin, school, client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         assert invite(as_admin, school).status_code == 302
     invitation = Invitation.objects.get(email="neu@example.org")
     assert len(mail.outbox) == 1 and accept_url(invitation) in mail.outbox[0].body
 
-    response = client.post(accept_url(invitation), {"first_name": "Nora", "last_name": "Neu", "password1": "Robot-Lab-2026", "password2": "Robot-Lab-2026"})
+    response = client.post(
+        accept_url(invitation),
+        {
+            "first_name": "Nora",
+            "last_name": "Neu",
+            "password1": "Robot-Lab-2026",
+            "password2": "Robot-Lab-2026",
+        },
+    )
     assert response.status_code == 302 and response["Location"] == f"/s/{school.slug}/"
     membership = Membership.objects.get(user__email="neu@example.org")
     assert membership.school == school and membership.role == Role.TEACHER
@@ -42,7 +54,15 @@ def test_a_used_invitation_says_so(client, school):
 
 def test_an_expired_invitation_says_so_and_creates_nothing(client, school):
     invitation = InvitationFactory(school=school, expires_at=timezone.now() - timedelta(minutes=1))
-    response = client.post(accept_url(invitation), {"first_name": "A", "last_name": "B", "password1": "Robot-Lab-2026", "password2": "Robot-Lab-2026"})
+    response = client.post(
+        accept_url(invitation),
+        {
+            "first_name": "A",
+            "last_name": "B",
+            "password1": "Robot-Lab-2026",
+            "password2": "Robot-Lab-2026",
+        },
+    )
     assert response.status_code == 410 and "expired" in response.content.decode()
     assert not Membership.objects.filter(user__email=invitation.email).exists()
 
@@ -69,7 +89,10 @@ def test_an_existing_user_joins_a_second_school_while_signed_in(school, outsider
     invitation = InvitationFactory(school=school, email=outsider.user.email)
     client = client_for(outsider)
     assert client.post(accept_url(invitation)).status_code == 302
-    assert set(outsider.user.memberships.values_list("school__slug", flat=True)) == {"goethe", "schiller"}
+    assert set(outsider.user.memberships.values_list("school__slug", flat=True)) == {
+        "goethe",
+        "schiller",
+    }
     page = client.get(f"/s/{school.slug}/").content.decode()
     assert "/s/schiller/" in page  # the school switcher offers the other school
 
@@ -84,7 +107,15 @@ def test_an_invitation_for_someone_else_is_refused(school, outsider):
 def test_an_existing_account_must_sign_in_first(client, school):
     user = UserFactory()
     invitation = InvitationFactory(school=school, email=user.email)
-    response = client.post(accept_url(invitation), {"first_name": "A", "last_name": "B", "password1": "Robot-Lab-2026", "password2": "Robot-Lab-2026"})
+    response = client.post(
+        accept_url(invitation),
+        {
+            "first_name": "A",
+            "last_name": "B",
+            "password1": "Robot-Lab-2026",
+            "password2": "Robot-Lab-2026",
+        },
+    )
     assert "Please sign in first" in response.content.decode()
     assert not Membership.objects.filter(school=school, user=user).exists()
 
@@ -113,10 +144,14 @@ def test_roles_change_but_the_last_admin_stays(as_admin, admin, teacher, school)
     as_admin.post(url, {"role": Role.ADMIN})
     teacher.refresh_from_db()
     assert teacher.role == Role.ADMIN
-    client_for(teacher).post(reverse("member_role", args=[school.slug, admin.pk]), {"role": Role.TEACHER})
+    client_for(teacher).post(
+        reverse("member_role", args=[school.slug, admin.pk]), {"role": Role.TEACHER}
+    )
     admin.refresh_from_db()
     assert admin.role == Role.TEACHER
-    response = client_for(teacher).post(reverse("member_role", args=[school.slug, teacher.pk]), {"role": Role.TEACHER}, follow=True)
+    response = client_for(teacher).post(
+        reverse("member_role", args=[school.slug, teacher.pk]), {"role": Role.TEACHER}, follow=True
+    )
     teacher.refresh_from_db()
     assert teacher.role == Role.ADMIN and "at least one admin" in response.content.decode()
 

@@ -46,7 +46,10 @@ def test_comma_separated_utf8_with_bom_and_given_usernames(as_teacher, classroom
 
 
 def test_windows_excel_files_in_cp1252_keep_their_umlauts(as_teacher, classroom):
-    assert upload(as_teacher, classroom, "Vorname;Nachname\nJörg;Bär\n".encode("cp1252")).status_code == 302
+    assert (
+        upload(as_teacher, classroom, "Vorname;Nachname\nJörg;Bär\n".encode("cp1252")).status_code
+        == 302
+    )
     assert User.objects.get(username="joerg.baer").last_name == "Bär"
 
 
@@ -54,9 +57,9 @@ def test_generated_usernames_never_collide(as_teacher, classroom):
     UserFactory(username="max.meier")
     content = b"first_name;last_name\nMax;Meier\nMax;Meier\n"
     assert upload(as_teacher, classroom, content).status_code == 302
-    assert set(User.objects.filter(username__startswith="max.meier").values_list("username", flat=True)) == {
-        "max.meier", "max.meier2", "max.meier3"
-    }
+    assert set(
+        User.objects.filter(username__startswith="max.meier").values_list("username", flat=True)
+    ) == {"max.meier", "max.meier2", "max.meier3"}
 
 
 @pytest.mark.parametrize(
@@ -98,7 +101,9 @@ def test_a_bad_file_imports_nothing_and_shows_every_problem(as_teacher, classroo
 def test_a_username_that_exists_rejects_the_whole_file(as_teacher, classroom):
     UserFactory(username="taken.name")
     before = User.objects.count()
-    response = upload(as_teacher, classroom, b"first_name;last_name;username\nA;B;fresh.one\nC;D;taken.name\n")
+    response = upload(
+        as_teacher, classroom, b"first_name;last_name;username\nA;B;fresh.one\nC;D;taken.name\n"
+    )
     assert response.status_code == 200
     assert "already taken" in response.content.decode()
     assert User.objects.count() == before
@@ -106,7 +111,9 @@ def test_a_username_that_exists_rejects_the_whole_file(as_teacher, classroom):
 
 def test_students_and_outsiders_cannot_import(as_student, classroom, outsider):
     assert upload(as_student, classroom, b"first_name;last_name\nA;B\n").status_code == 403
-    assert upload(client_for(outsider), classroom, b"first_name;last_name\nA;B\n").status_code == 404
+    assert (
+        upload(client_for(outsider), classroom, b"first_name;last_name\nA;B\n").status_code == 404
+    )
 
 
 def test_an_archived_classroom_takes_no_students(as_teacher, classroom):

@@ -1,14 +1,19 @@
 """Loads a demo school with an admin, a teacher, a classroom and students. Safe to run again."""
 
+from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
-
-from allauth.account.models import EmailAddress
 
 from schools.models import Classroom, Enrollment, Membership, Role, School, User
 
 DEMO_PASSWORD = "edubotics-demo"
-STUDENTS = [("Anna", "Müller"), ("Ben", "Schäfer"), ("Can", "Yılmaz"), ("Lea", "Weiß"), ("Jonas", "Becker")]
+STUDENTS = [
+    ("Anna", "Müller"),
+    ("Ben", "Schäfer"),
+    ("Can", "Yılmaz"),
+    ("Lea", "Weiß"),
+    ("Jonas", "Becker"),
+]
 
 
 class Command(BaseCommand):
@@ -16,11 +21,15 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        school, _ = School.objects.get_or_create(slug="demo", defaults={"name": "Demo-Gymnasium EduBotics"})
+        school, _ = School.objects.get_or_create(
+            slug="demo", defaults={"name": "Demo-Gymnasium EduBotics"}
+        )
         admin = self._person(school, "admin@demo.edubotics.local", "Petra", "Admin", Role.ADMIN)
         teacher = self._person(school, "lehrer@demo.edubotics.local", "Tom", "Lehrer", Role.TEACHER)
         classroom, _ = Classroom.objects.get_or_create(
-            school=school, name="Robotik AG", defaults={"subject": "Klasse 10", "primary_teacher": teacher}
+            school=school,
+            name="Robotik AG",
+            defaults={"subject": "Klasse 10", "primary_teacher": teacher},
         )
         students = []
         for first, last in STUDENTS:
@@ -37,12 +46,17 @@ class Command(BaseCommand):
 
     def _person(self, school, email, first, last, role, username=None) -> Membership:
         user, created = User.objects.get_or_create(
-            username=username or email, defaults={"email": email or "", "first_name": first, "last_name": last}
+            username=username or email,
+            defaults={"email": email or "", "first_name": first, "last_name": last},
         )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         if email:
-            EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
-        membership, _ = Membership.objects.get_or_create(school=school, user=user, defaults={"role": role})
+            EmailAddress.objects.get_or_create(
+                user=user, email=email, defaults={"verified": True, "primary": True}
+            )
+        membership, _ = Membership.objects.get_or_create(
+            school=school, user=user, defaults={"role": role}
+        )
         return membership
