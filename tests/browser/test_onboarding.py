@@ -64,7 +64,7 @@ def test_sign_up_invite_classroom_import_and_student_login(page, tmp_path):
 
     csv_file = tmp_path / "klasse.csv"
     csv_file.write_text(
-        "Vorname;Nachname\n" + "".join(f"{f};{l}\n" for f, l in STUDENTS), encoding="utf-8"
+        "Vorname;Nachname\n" + "".join(f"{f};{last}\n" for f, last in STUDENTS), encoding="utf-8"
     )
     page.get_by_role("link", name="Import class list (CSV)").click()
     page.get_by_label("Class list (CSV)").set_input_files(str(csv_file))
