@@ -1,7 +1,9 @@
 """Loads the school of a ``/s/<school_slug>/`` page from the signed-in user's membership."""
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
+from django.utils import translation
 
 from .selectors import membership_for_school_slug
 
@@ -27,6 +29,9 @@ class SchoolMiddleware:
             raise Http404
         request.school = membership.school
         request.membership = membership
+        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:  # no choice of their own yet
+            translation.activate(membership.school.language)
+            request.LANGUAGE_CODE = membership.school.language
         if request.session.get("school_slug") != slug:  # remembered for the next sign-in
             request.session["school_slug"] = slug
         return None

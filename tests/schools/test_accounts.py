@@ -126,3 +126,11 @@ def test_forms_carry_csrf_protection(admin, school):
         {"name": "X", "language": "de", "time_zone": "Europe/Berlin"},
     )
     assert response.status_code == 403
+
+
+def test_school_pages_speak_the_schools_language_until_the_user_picks_one(as_teacher, school):
+    school.language = "de"
+    school.save()
+    assert "Meine Kurse" in as_teacher.get(f"/s/{school.slug}/").content.decode()
+    as_teacher.cookies["django_language"] = "en"
+    assert "My classrooms" in as_teacher.get(f"/s/{school.slug}/").content.decode()
