@@ -15,6 +15,7 @@ class SchoolFactory(DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Schule {n}")
     slug = factory.Sequence(lambda n: f"schule-{n}")
+    language = "en"  # the tests read English; German is tested where it is meant
 
 
 class UserFactory(DjangoModelFactory):
