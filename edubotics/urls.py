@@ -8,5 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("stripe/", include("djstripe.urls", namespace="djstripe")),
+    path("s/<slug:school_slug>/billing/", include("billing.urls")),
     path("", include("schools.urls")),
 ]

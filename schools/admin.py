@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Classroom, Enrollment, Invitation, Membership, School, User
+from .models import AuditEvent, Classroom, Enrollment, Invitation, Membership, School, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -31,10 +31,31 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(School)
 class SchoolAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "country", "language", "time_zone", "created_at"]
-    list_filter = ["country", "language"]
+    list_display = [
+        "name",
+        "slug",
+        "package",
+        "subscription_status",
+        "entitled",
+        "seat_limit",
+        "country",
+        "language",
+        "created_at",
+    ]
+    list_filter = ["package", "subscription_status", "entitled", "country", "language"]
     search_fields = ["name", "slug"]
-    readonly_fields = ["created_at"]
+    # The limits are billing's to compute: staff change them through the billing account.
+    readonly_fields = [
+        "created_at",
+        "package",
+        "subscription_status",
+        "seat_limit",
+        "monthly_training_quota",
+        "concurrent_training_limit",
+        "entitled",
+        "entitled_until",
+        "restriction_reason",
+    ]
     inlines = [MembershipInline]
 
 
@@ -102,3 +123,31 @@ class InvitationAdmin(admin.ModelAdmin):
     list_select_related = ["school"]
     readonly_fields = ["token", "created_at"]
     raw_id_fields = ["invited_by"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: events are written by services and never edited or deleted."""
+
+    list_display = [
+        "created_at",
+        "school",
+        "action",
+        "actor_label",
+        "object_type",
+        "object_id",
+        "ip_address",
+    ]
+    list_filter = ["action", "school"]
+    search_fields = ["actor_label", "object_id", "school__name"]
+    list_select_related = ["school"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

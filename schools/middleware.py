@@ -5,6 +5,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.utils import translation
 
+from .audit import current_ip
 from .selectors import membership_for_school_slug
 
 
@@ -15,7 +16,11 @@ class SchoolMiddleware:
     def __call__(self, request):
         request.school = None
         request.membership = None
-        return self.get_response(request)
+        token = current_ip.set(request.META.get("REMOTE_ADDR"))  # for audit events
+        try:
+            return self.get_response(request)
+        finally:
+            current_ip.reset(token)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         # Tenant views never see the slug: they get request.school and request.membership.

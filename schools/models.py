@@ -29,6 +29,17 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+class Restriction(models.TextChoices):
+    """Why a school may not add students or start trainings (it can still sign in, see and pay)."""
+
+    NO_SUBSCRIPTION = "no_subscription", _("The school has no active package.")
+    TRIAL_ENDED = "trial_ended", _("The free trial has ended.")
+    PAYMENT_OVERDUE = "payment_overdue", _("The last payment failed and the grace period is over.")
+    CANCELED = "canceled", _("The package was cancelled.")
+    UNKNOWN_PACKAGE = "unknown_package", _("The school's package could not be determined.")
+    UNKNOWN = "unknown", _("The school's subscription is not in good standing.")
+
+
 class School(models.Model):
     class Language(models.TextChoices):
         GERMAN = "de", _("German")
@@ -43,6 +54,25 @@ class School(models.Model):
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Berlin")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    # The limits billing keeps here (computed in billing.entitlements), so that schools and
+    # training read them without importing billing. Denied by default.
+    package = models.CharField(_("package"), max_length=20, blank=True)
+    subscription_status = models.CharField(_("subscription status"), max_length=24, default="none")
+    seat_limit = models.PositiveIntegerField(
+        _("student seats"), null=True, blank=True, default=0, help_text=_("Empty: unlimited.")
+    )
+    monthly_training_quota = models.PositiveIntegerField(_("trainings per month"), default=0)
+    concurrent_training_limit = models.PositiveIntegerField(_("concurrent trainings"), default=0)
+    entitled = models.BooleanField(_("may add students and start trainings"), default=False)
+    entitled_until = models.DateTimeField(_("until"), null=True, blank=True)
+    restriction_reason = models.CharField(
+        _("restricted because"),
+        max_length=24,
+        choices=Restriction.choices,
+        default=Restriction.NO_SUBSCRIPTION,
+        blank=True,
+    )
+
     class Meta:
         verbose_name = _("school")
         verbose_name_plural = _("schools")
@@ -50,6 +80,23 @@ class School(models.Model):
 
     def __str__(self):
         return self.name
+
+    def restriction(self, now=None) -> str:
+        """Why the school may not grow right now ("" when it may); a trial or grace ends on time."""
+        now = now or timezone.now()
+        if self.entitled and (self.entitled_until is None or now < self.entitled_until):
+            return ""
+        if self.entitled:  # the time bound ran out, no job needed
+            return (
+                Restriction.PAYMENT_OVERDUE
+                if self.subscription_status == "past_due"
+                else Restriction.TRIAL_ENDED
+            )
+        return self.restriction_reason or Restriction.UNKNOWN
+
+    def restriction_message(self) -> str:
+        reason = self.restriction()
+        return str(Restriction(reason).label) if reason else ""
 
 
 class SchoolOwnedQuerySet(models.QuerySet):
@@ -202,3 +249,48 @@ class Invitation(SchoolOwned):
     @property
     def is_pending(self):
         return not self.accepted_at and not self.revoked_at and self.expires_at > timezone.now()
+
+
+class AuditAction(models.TextChoices):
+    PACKAGE_CHOSEN = "package_chosen", _("package chosen")
+    PACKAGE_CHANGED = "package_changed", _("package changed")
+    PACKAGE_CANCELLED = "package_cancelled", _("package cancelled")
+    PAYMENT_FAILED = "payment_failed", _("payment failed")
+    LIMITS_OVERRIDDEN = "limits_overridden", _("limits overridden")
+
+
+class AuditEvent(SchoolOwned):
+    """Who did what to which object, when, from where. Written by services, never edited.
+
+    It lives on the ground floor because every app records events; analytics shows them.
+    """
+
+    actor = models.ForeignKey(
+        Membership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    actor_label = models.CharField(
+        _("by"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who, when it was not a member: Stripe, staff, the system."),
+    )
+    action = models.CharField(_("action"), max_length=40, choices=AuditAction.choices)
+    object_type = models.CharField(_("object type"), max_length=40, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["school", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()} ({self.school}, {self.created_at:%Y-%m-%d %H:%M})"

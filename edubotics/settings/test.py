@@ -15,3 +15,7 @@ ALLOWED_HOSTS = ["*"]
 # Serve static files straight from static/ (the browser tests need them; no collectstatic).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, so that --reuse-db keeps dj-stripe's slow migrations between runs.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from ..errors import ApplicationError
 from ..models import Invitation, Membership, Role, User, invitation_expiry, new_invitation_token
+from .seats import seats_reserve
 
 
 def _require_admin(actor: Membership):
@@ -161,8 +162,11 @@ def member_deactivate(*, actor: Membership, member: Membership) -> Membership:
     return member
 
 
+@transaction.atomic
 def member_reactivate(*, actor: Membership, member: Membership) -> Membership:
     _require_admin(actor)
+    if member.role == Role.STUDENT:
+        seats_reserve(school=actor.school, count=1)
     member.is_active = True
     member.save(update_fields=["is_active"])
     return member

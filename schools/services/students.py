@@ -13,6 +13,7 @@ from ..models import Classroom, Enrollment, Membership, Role, User
 from ..selectors import classroom_by_join_code
 from ..student_csv import ImportRejected, RowError, StudentRow
 from .classrooms import classroom_require_teacher
+from .seats import seats_reserve
 
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
@@ -117,6 +118,7 @@ def students_create(
         )
     try:
         with transaction.atomic():
+            seats_reserve(school=actor.school, count=len(rows))
             User.objects.bulk_create(users)
             members = Membership.objects.bulk_create(
                 Membership(school=actor.school, user=user, role=Role.STUDENT) for user in users
@@ -179,6 +181,7 @@ def student_signup_with_code(
 ) -> Membership:
     """A new student makes their own account with a classroom's join code."""
     classroom = _classroom_for_code(code)
+    seats_reserve(school=classroom.school, count=1)
     row = StudentRow(line=1, first_name=first_name.strip(), last_name=last_name.strip())
     _assign_usernames([row])
     user = User(username=row.username, first_name=row.first_name, last_name=row.last_name)

@@ -1,0 +1,53 @@
+"""Stripe webhooks (through dj-stripe) and the trial of a new school.
+
+A webhook finds the school only through the Stripe customer, never through anything the event
+says about a school, and then re-reads the truth from Stripe (see ``billing_sync``).
+"""
+
+import logging
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from djstripe.event_handlers import djstripe_receiver
+
+from schools.models import School
+
+from .models import BillingAccount
+from .services import billing_account_open, billing_sync
+
+logger = logging.getLogger(__name__)
+EVENTS = [
+    "checkout.session.completed",
+    "checkout.session.async_payment_succeeded",
+    "customer.subscription.created",
+    "customer.subscription.updated",
+    "customer.subscription.deleted",
+    "invoice.payment_succeeded",
+    "invoice.payment_failed",
+]
+
+
+@receiver(post_save, sender=School, dispatch_uid="billing_open_account")
+def open_billing_account(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        billing_account_open(school=instance)
+
+
+@djstripe_receiver(EVENTS)
+def sync_school_from_stripe(sender, event, **kwargs):
+    obj = event.data.get("object", {})
+    customer_id = obj.get("id") if obj.get("object") == "customer" else obj.get("customer")
+    if isinstance(customer_id, dict):
+        customer_id = customer_id.get("id")
+    account = (
+        BillingAccount.objects.select_related("school").filter(customer__id=customer_id).first()
+    )
+    if account is None:
+        logger.warning(
+            "Stripe event %s (%s) for unknown customer %s ignored",
+            event.id,
+            event.type,
+            customer_id,
+        )
+        return
+    billing_sync(school=account.school, actor_label="Stripe")

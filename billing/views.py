@@ -1,0 +1,101 @@
+"""The Billing page of a school (admins only) and its actions, all through billing.services."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from schools.access import role_required
+from schools.errors import ApplicationError
+from schools.models import Role
+
+from . import services
+from .packages import package_by_key
+from .selectors import billing_overview
+
+
+def _billing_url(request):
+    return reverse("billing", args=[request.school.slug])
+
+
+@role_required(Role.ADMIN)
+def billing(request):
+    if request.GET.get("checkout") == "done":
+        # Back from Stripe Checkout: re-read now rather than wait for the webhook.
+        try:
+            services.billing_sync(school=request.school, actor_label=str(request.user))
+            messages.success(
+                request,
+                _("Thank you! Your package is active as soon as Stripe confirms the payment."),
+            )
+        except Exception:
+            messages.info(
+                request, _("Stripe is confirming your payment; this page updates in a moment.")
+            )
+        return redirect(_billing_url(request))
+    request.school.refresh_from_db()
+    return render(
+        request,
+        "billing/billing.html",
+        {
+            "overview": billing_overview(school=request.school),
+            "payments_configured": services.payments_configured(),
+        },
+    )
+
+
+@role_required(Role.ADMIN)
+@require_POST
+def checkout(request, package_key):
+    base = request.build_absolute_uri(_billing_url(request))
+    try:
+        url = services.checkout_start(
+            actor=request.membership,
+            package_key=package_key,
+            success_url=f"{base}?checkout=done",
+            cancel_url=base,
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect(_billing_url(request))
+    return redirect(url)
+
+
+@role_required(Role.ADMIN)
+def change(request, package_key):
+    package = package_by_key(package_key)
+    if request.method != "POST":
+        return render(
+            request,
+            "confirm.html",
+            {
+                "title": _("Switch to %(package)s?")
+                % {"package": package.name if package else package_key},
+                "text": _("Stripe charges or credits the difference for the rest of this month."),
+                "button": _("Switch package"),
+                "cancel_url": _billing_url(request),
+                "danger": False,
+            },
+        )
+    try:
+        services.package_change(actor=request.membership, package_key=package_key)
+        messages.success(request, _("Your package is now %(package)s.") % {"package": package.name})
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect(_billing_url(request))
+
+
+@role_required(Role.ADMIN)
+@require_POST
+def portal(request):
+    try:
+        return redirect(
+            services.portal_open(
+                actor=request.membership,
+                return_url=request.build_absolute_uri(_billing_url(request)),
+            )
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect(_billing_url(request))
