@@ -13,6 +13,7 @@ class BillingAccount(SchoolOwned):
     )
     customer = models.OneToOneField(
         "djstripe.Customer",
+        to_field="id",  # the Stripe id (cus_…), as dj-stripe's own foreign keys use
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

@@ -351,10 +351,12 @@ def packages_sync() -> list[str]:
                 api_key=_key(),
             )
             report.append(f"{package.key}: price created")
+        for stale in (p for p in prices if p["id"] != price["id"]):  # nobody may buy an old price
+            Price.sync_from_stripe_data(
+                stripe.Price.modify(stale["id"], active=False, api_key=_key()), api_key=_key()
+            )
+            report.append(f"{package.key}: old price {stale['id']} deactivated")
         Price.sync_from_stripe_data(price, api_key=_key())
-    Price.objects.filter(lookup_key__startswith="edubotics_").exclude(
-        id__in=[price_for(p).id for p in PACKAGES]
-    ).update(active=False)
     return report or ["all packages up to date"]
 
 

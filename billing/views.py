@@ -1,5 +1,7 @@
 """The Billing page of a school (admins only) and its actions, all through billing.services."""
 
+import logging
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +15,8 @@ from schools.models import Role
 from . import services
 from .packages import package_by_key
 from .selectors import billing_overview
+
+logger = logging.getLogger(__name__)
 
 
 def _billing_url(request):
