@@ -315,49 +315,51 @@ def packages_sync() -> list[str]:
     _require_payments()
     report = []
     for package in PACKAGES:
-        try:
-            product = stripe.Product.retrieve(package.product_id, api_key=_key())
-            if product["name"] != f"EduBotics {package.name}" or not product["active"]:
-                product = stripe.Product.modify(
-                    package.product_id,
-                    name=f"EduBotics {package.name}",
-                    active=True,
-                    api_key=_key(),
-                )
-                report.append(f"{package.key}: product updated")
-        except stripe.InvalidRequestError:
-            product = stripe.Product.create(
-                id=package.product_id,
-                name=f"EduBotics {package.name}",
-                metadata={"package": package.key},
-                api_key=_key(),
-            )
-            report.append(f"{package.key}: product created")
-        Product.sync_from_stripe_data(product, api_key=_key())
-
-        prices = stripe.Price.list(
-            lookup_keys=[package.lookup_key], active=True, api_key=_key()
-        ).data
-        price = next((p for p in prices if _price_matches(p, package)), None)
-        if price is None:
-            price = stripe.Price.create(
-                product=package.product_id,
-                currency=CURRENCY,
-                unit_amount=package.monthly_price_cents,
-                recurring={"interval": "month"},
-                lookup_key=package.lookup_key,
-                transfer_lookup_key=True,
-                metadata={"package": package.key},
-                api_key=_key(),
-            )
-            report.append(f"{package.key}: price created")
-        for stale in (p for p in prices if p["id"] != price["id"]):  # nobody may buy an old price
-            Price.sync_from_stripe_data(
-                stripe.Price.modify(stale["id"], active=False, api_key=_key()), api_key=_key()
-            )
-            report.append(f"{package.key}: old price {stale['id']} deactivated")
-        Price.sync_from_stripe_data(price, api_key=_key())
+        report += product_sync(package) + price_sync(package)
     return report or ["all packages up to date"]
+
+
+def product_sync(package: Package) -> list[str]:
+    name, report = f"EduBotics {package.name}", []
+    try:
+        product = stripe.Product.retrieve(package.product_id, api_key=_key())
+        if product["name"] != name or not product["active"]:
+            product = stripe.Product.modify(
+                package.product_id, name=name, active=True, api_key=_key()
+            )
+            report.append(f"{package.key}: product updated")
+    except stripe.InvalidRequestError:
+        product = stripe.Product.create(
+            id=package.product_id, name=name, metadata={"package": package.key}, api_key=_key()
+        )
+        report.append(f"{package.key}: product created")
+    Product.sync_from_stripe_data(product, api_key=_key())
+    return report
+
+
+def price_sync(package: Package) -> list[str]:
+    report = []
+    prices = stripe.Price.list(lookup_keys=[package.lookup_key], active=True, api_key=_key()).data
+    price = next((p for p in prices if _price_matches(p, package)), None)
+    if price is None:
+        price = stripe.Price.create(
+            product=package.product_id,
+            currency=CURRENCY,
+            unit_amount=package.monthly_price_cents,
+            recurring={"interval": "month"},
+            lookup_key=package.lookup_key,
+            transfer_lookup_key=True,
+            metadata={"package": package.key},
+            api_key=_key(),
+        )
+        report.append(f"{package.key}: price created")
+    for stale in (p for p in prices if p["id"] != price["id"]):  # nobody may buy an old price
+        Price.sync_from_stripe_data(
+            stripe.Price.modify(stale["id"], active=False, api_key=_key()), api_key=_key()
+        )
+        report.append(f"{package.key}: old price {stale['id']} deactivated")
+    Price.sync_from_stripe_data(price, api_key=_key())
+    return report
 
 
 def _price_matches(price, package: Package) -> bool:
