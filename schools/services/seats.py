@@ -2,7 +2,6 @@
 parallel enrollments can never take more seats than the school has."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from ..errors import ApplicationError
 from ..models import Membership, Restriction, Role, School
@@ -28,10 +27,8 @@ def seats_reserve(*, school: School, count: int) -> School:
     free = max(school.seat_limit - used, 0)
     if count > free:
         raise ApplicationError(
-            ngettext(
-                "Only %(free)d seat is free (%(used)d of %(limit)d taken), but %(count)d are needed. A school admin can get more seats under Billing.",
-                "Only %(free)d seats are free (%(used)d of %(limit)d taken), but %(count)d are needed. A school admin can get more seats under Billing.",
-                free,
+            _(
+                "Not enough seats: %(count)d new, %(free)d free (%(used)d of %(limit)d taken). A school admin can get more seats under Billing."
             )
             % {"free": free, "used": used, "limit": school.seat_limit, "count": count}
         )

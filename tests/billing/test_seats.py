@@ -39,7 +39,7 @@ def test_a_trial_school_has_five_seats_and_says_how_many_are_free(as_teacher, cl
     url = reverse("student_import", args=[classroom.school.slug, classroom.pk])
     content = b"first_name;last_name\nA;Eins\nB;Zwei\nC;Drei\n"
     response = as_teacher.post(url, {"file": SimpleUploadedFile("k.csv", content)})
-    assert "Only 2 seats are free (3 of 5 taken), but 3 are needed." in response.content.decode()
+    assert "Not enough seats: 3 new, 2 free (3 of 5 taken)." in response.content.decode()
     assert active_students(classroom.school) == 3  # all or nothing
 
     response = as_teacher.post(
@@ -67,7 +67,7 @@ def test_reactivating_needs_a_free_seat(as_admin, classroom):
     response = as_admin.post(
         reverse("member_reactivate", args=[classroom.school.slug, former.pk]), follow=True
     )
-    assert "Only 0 seats are free" in response.content.decode()
+    assert "Not enough seats: 1 new, 0 free" in response.content.decode()
     former.refresh_from_db()
     assert not former.is_active
 
@@ -84,7 +84,7 @@ def test_the_join_code_stops_at_the_seat_limit(client, classroom):
             "password2": "Robot-Lab-2026",
         },
     )
-    assert "Only 0 seats are free" in response.content.decode()
+    assert "Not enough seats: 1 new, 0 free" in response.content.decode()
     assert active_students(classroom.school) == 5
 
 
@@ -141,7 +141,7 @@ def test_parallel_enrollments_never_exceed_the_seats(transactional_db):
     for thread in threads:
         thread.join()
     assert results.count("ok") == 3
-    assert all("seats are free" in r or "seat is free" in r for r in results if r != "ok")
+    assert all("Not enough seats" in r for r in results if r != "ok")
     assert active_students(school) == 5
 
 
