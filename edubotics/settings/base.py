@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "training",
     "billing",
     "analytics",
+    "edubotics",  # project-wide management commands (seed_demo)
 ]
 
 MIDDLEWARE = [

@@ -1,12 +1,17 @@
-"""Loads a demo school with an admin, a teacher, a classroom and students. Safe to run again."""
+"""Loads a demo school with an admin, a teacher, a classroom and students. Safe to run again.
+
+It lives in the project package because it fills every app (schools, billing, …)."""
 
 from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from billing.models import BillingAccount
+from billing.services import limits_override
 from schools.models import Classroom, Enrollment, Membership, Role, School, User
 
 DEMO_PASSWORD = "edubotics-demo"
+DEMO_SEATS = 30
 STUDENTS = [
     ("Anna", "Müller"),
     ("Ben", "Schäfer"),
@@ -31,6 +36,9 @@ class Command(BaseCommand):
             name="Robotik AG",
             defaults={"subject": "Klasse 10", "primary_teacher": teacher},
         )
+        if BillingAccount.objects.get(school=school).seat_override is None:
+            # Room to try the class-list import on the trial (which has Starter's 5 seats).
+            limits_override(school=school, seats=DEMO_SEATS, quota=None, staff_label="demo")
         students = []
         for first, last in STUDENTS:
             username = f"demo.{first.lower()}"

@@ -1,0 +1,34 @@
+"""`manage.py seed_demo`: the demo school `make run` shows, repeatable without duplicates."""
+
+from django.core.management import call_command
+from django.test import Client
+
+from schools.models import Classroom, Enrollment, Membership, School
+
+
+def test_the_demo_school_loads_twice_without_duplicates_and_its_logins_work(db, capsys):
+    call_command("seed_demo")
+    call_command("seed_demo")
+    school = School.objects.get(slug="demo")
+    assert Membership.objects.filter(school=school).count() == 7
+    assert Classroom.objects.filter(school=school).count() == 1
+    assert Enrollment.objects.filter(school=school).count() == 5
+    assert school.seat_limit == 30 and school.restriction() == ""  # room to try the import
+    assert "edubotics-demo" in capsys.readouterr().out
+
+    client = Client()
+    assert (
+        client.post(
+            "/accounts/login/", {"login": "demo.anna", "password": "edubotics-demo"}
+        ).status_code
+        == 302
+    )
+    assert client.get("/s/demo/").status_code == 200
+    teacher = Client()
+    assert (
+        teacher.post(
+            "/accounts/login/",
+            {"login": "lehrer@demo.edubotics.local", "password": "edubotics-demo"},
+        ).status_code
+        == 302
+    )
