@@ -46,6 +46,15 @@ def _require_payments():
         raise ApplicationError(_("Payments are not configured on this installation."))
 
 
+def _package_for_admin(actor: Membership, package_key: str) -> Package:
+    _require_admin(actor)
+    _require_payments()
+    package = package_by_key(package_key)
+    if package is None:
+        raise ApplicationError(_("Unknown package."))
+    return package
+
+
 # --- reading a subscription -------------------------------------------------------------------
 
 
@@ -212,11 +221,7 @@ def checkout_start(
     *, actor: Membership, package_key: str, success_url: str, cancel_url: str
 ) -> str:
     """A Stripe Checkout Session for the package; returns where to send the admin."""
-    _require_admin(actor)
-    _require_payments()
-    package = package_by_key(package_key)
-    if package is None:
-        raise ApplicationError(_("Unknown package."))
+    package = _package_for_admin(actor, package_key)
     school = actor.school
     if school.subscription_status in LIVE_STATUSES:
         raise ApplicationError(_("The school already has a package; change it instead."))
@@ -276,11 +281,7 @@ def _check_seats_fit(school: School, package: Package):
 
 def package_change(*, actor: Membership, package_key: str) -> Entitlement:
     """Moves the school's subscription to another package (prorated by Stripe)."""
-    _require_admin(actor)
-    _require_payments()
-    package = package_by_key(package_key)
-    if package is None:
-        raise ApplicationError(_("Unknown package."))
+    package = _package_for_admin(actor, package_key)
     school = actor.school
     account = BillingAccount.objects.get(school=school)
     subscription = subscription_current(account)
