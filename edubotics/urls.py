@@ -10,5 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("stripe/", include("djstripe.urls", namespace="djstripe")),
     path("s/<slug:school_slug>/billing/", include("billing.urls")),
+    path("s/<slug:school_slug>/trainings/", include("training.urls")),
+    path("api/", include("edubotics.api")),
     path("", include("schools.urls")),
 ]

@@ -257,6 +257,9 @@ class AuditAction(models.TextChoices):
     PACKAGE_CANCELLED = "package_cancelled", _("package cancelled")
     PAYMENT_FAILED = "payment_failed", _("payment failed")
     LIMITS_OVERRIDDEN = "limits_overridden", _("limits overridden")
+    TRAINING_CREATED = "training_created", _("training created")
+    TRAINING_STATUS_CHANGED = "training_status_changed", _("training status changed")
+    TRAINING_CANCELLED = "training_cancelled", _("training cancelled")
 
 
 class AuditEvent(SchoolOwned):

@@ -99,3 +99,16 @@ def classroom_by_join_code(*, code: str) -> Classroom | None:
         .filter(join_code=code.strip().upper(), join_code_enabled=True, archived_at__isnull=True)
         .first()
     )
+
+
+def students_taught_by(*, membership: Membership) -> QuerySet[Membership]:
+    """Active students a teacher (their classrooms) or an admin (the school) can act for."""
+    students = Membership.objects.for_school(membership.school).filter(
+        role=Role.STUDENT, is_active=True
+    )
+    if membership.role == Role.TEACHER:
+        taught = Classroom.objects.for_school(membership.school).filter(
+            classrooms_taught_by(membership)
+        )
+        students = students.filter(enrollments__classroom__in=taught).distinct()
+    return students.select_related("user").order_by("user__last_name", "user__first_name")

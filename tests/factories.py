@@ -5,6 +5,7 @@ from allauth.account.models import EmailAddress
 from factory.django import DjangoModelFactory
 
 from schools.models import Classroom, Enrollment, Invitation, Membership, Role, School, User
+from training.models import Training
 
 PASSWORD = "correct-horse-battery"
 
@@ -85,3 +86,18 @@ class InvitationFactory(DjangoModelFactory):
     email = factory.Sequence(lambda n: f"invited{n}@example.org")
     role = Role.TEACHER
     invited_by = factory.SubFactory(AdminFactory, school=factory.SelfAttribute("..school"))
+
+
+class TrainingFactory(DjangoModelFactory):
+    class Meta:
+        model = Training
+
+    student = factory.SubFactory(StudentFactory)
+    school = factory.SelfAttribute("student.school")
+    started_by = factory.SelfAttribute("student")
+    dataset = "edubotics-demo/so101-pick-place"
+    policy_type = "ACT"
+    model_name = factory.Sequence(lambda n: f"edubotics-ai/schule-act-{n:08d}")
+    steps = 200
+    batch_size = 60
+    progress_total = 200

@@ -52,6 +52,8 @@ def test_production_settings_pass_the_deploy_check():
         DATABASE_URL="postgres://u@127.0.0.1:5432/edubotics",
         CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
         STRIPE_SECRET_KEY="sk_test_" + "e" * 24,
+        TRAINING_BACKEND="modal",
+        HF_TOKEN="hf_test",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout

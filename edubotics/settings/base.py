@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -28,6 +29,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "djstripe",
     "schools",
     "training",
@@ -132,7 +135,6 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # Stripe through dj-stripe. No key: the embedded default (trials only, Billing says payments
@@ -146,12 +148,41 @@ if env("STRIPE_API_HOST", default=""):
 DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
 DJSTRIPE_USE_NATIVE_JSONFIELD = True
 
+# Trainings. GPU jobs on Modal when MODAL_TOKEN_ID is set, else a local process (embedded
+# default); models and datasets on the Hub when HF_TOKEN is set, else a folder laid out like it.
+MODAL_TOKEN_ID = env("MODAL_TOKEN_ID", default="")
+TRAINING_BACKEND = env("TRAINING_BACKEND", default="modal" if MODAL_TOKEN_ID else "local")
+MODAL_APP_NAME = env("MODAL_APP_NAME", default="edubotics-training")
+MODAL_SUBMISSIONS_DICT = env("MODAL_SUBMISSIONS_DICT", default="edubotics-submissions")
+LOCAL_RUNS_DIR = env("LOCAL_RUNS_DIR", default=str(VAR_DIR / "runs"))
+HF_TOKEN = env("HF_TOKEN", default="")
+HF_ENDPOINT = env("HF_ENDPOINT", default="")
+HF_ORG = env("HF_ORG", default="edubotics-ai")
+HUB_LOCAL_DIR = env("HUB_LOCAL_DIR", default=str(VAR_DIR / "hub"))
+TRAINING_TIME_LIMIT_SECONDS = 3 * 3600
+TRAINING_LIMIT_MARGIN_SECONDS = 10 * 60
+TRAINING_RESUBMIT_AFTER_SECONDS = 10 * 60  # a submission that left no trace by then is redone
+OFF_PEAK_BATCH = env.int("OFF_PEAK_BATCH", default=50)
+CELERY_BEAT_SCHEDULE = {
+    "poll-trainings": {"task": "training.tasks.poll_trainings", "schedule": 30.0},
+    "release-off-peak-trainings": {
+        "task": "training.tasks.release_off_peak",
+        "schedule": crontab(hour=2, minute=0),  # Europe/Berlin (CELERY_TIMEZONE)
+    },
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "edubotics.api.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
 }
+SPECTACULAR_SETTINGS = {"TITLE": "EduBotics API", "VERSION": "1", "SERVE_INCLUDE_SCHEMA": False}
 
 LOGGING = {
     "version": 1,

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CELERY_BROKER_URL, DATABASES, STRIPE_SECRET_KEY, env
+from .base import CELERY_BROKER_URL, DATABASES, HF_TOKEN, STRIPE_SECRET_KEY, TRAINING_BACKEND, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # no default: refuse to start without one
@@ -16,6 +16,14 @@ if not CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     raise ImproperlyConfigured("Production needs CELERY_BROKER_URL pointing at Redis.")
 if not STRIPE_SECRET_KEY.startswith(("sk_live_", "sk_test_", "rk_live_", "rk_test_")):
     raise ImproperlyConfigured("Production needs STRIPE_SECRET_KEY (schools pay through Stripe).")
+if TRAINING_BACKEND != "modal":
+    raise ImproperlyConfigured(
+        "Production trains on Modal: set MODAL_TOKEN_ID and MODAL_TOKEN_SECRET."
+    )
+if not HF_TOKEN:
+    raise ImproperlyConfigured(
+        "Production keeps datasets and models on the Hugging Face Hub: set HF_TOKEN."
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -3,12 +3,14 @@
 It lives in the project package because it fills every app (schools, billing, …)."""
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from billing.models import BillingAccount
 from billing.services import limits_override
 from schools.models import Classroom, Enrollment, Membership, Role, School, User
+from training.demo_dataset import DEMO_REPO_ID, make_demo_dataset
 
 DEMO_PASSWORD = "edubotics-demo"
 DEMO_SEATS = 30
@@ -45,6 +47,10 @@ class Command(BaseCommand):
             student = self._person(school, None, first, last, Role.STUDENT, username=username)
             Enrollment.objects.get_or_create(school=school, classroom=classroom, student=student)
             students.append(username)
+        if not settings.HF_TOKEN:  # the local Hub folder gets the demo dataset
+            self.stdout.write(
+                f"  demo dataset: {DEMO_REPO_ID} in {make_demo_dataset(settings.HUB_LOCAL_DIR)}"
+            )
         self.stdout.write(self.style.SUCCESS(f"Demo school “{school.name}” at /s/{school.slug}/"))
         self.stdout.write(f"  password for every demo login: {DEMO_PASSWORD}")
         self.stdout.write(f"  school admin: {admin.user.email}")

@@ -1,0 +1,40 @@
+"""The REST API's wiring: the v1 routes and the one exception handler (errors are JSON with a
+message), plus the member an API request acts as."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import include, path
+from django.utils.translation import gettext as _
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from schools.errors import ApplicationError
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, ApplicationError):
+        body = {"message": exc.message}
+        if exc.field:
+            body["errors"] = {exc.field: [exc.message]}
+        return Response(body, status=400)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(_("Not found."))
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(_("You may not do this."))
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    data = response.data
+    if isinstance(data, dict) and "detail" in data:
+        response.data = {"message": str(data["detail"])}
+    else:
+        response.data = {"message": _("The request has errors."), "errors": data}
+    return response
+
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("v1/", include("training.api_urls")),
+]

@@ -1,0 +1,36 @@
+"""Loading a training by id: scoped to the school, then to what the member may see."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from schools.access import _get_or_404, classrooms_taught_by
+from schools.models import Classroom, Membership, Role
+
+from .models import Training
+
+
+def trainings_visible_to(membership: Membership) -> QuerySet[Training]:
+    """Students: their own. Teachers: those of their classrooms' students. Admins: all."""
+    trainings = Training.objects.for_school(membership.school)
+    if membership.role == Role.STUDENT:
+        return trainings.filter(student=membership)
+    if membership.role == Role.TEACHER:
+        taught = Classroom.objects.for_school(membership.school).filter(
+            classrooms_taught_by(membership)
+        )
+        return trainings.filter(
+            Q(classroom__in=taught)
+            | Q(started_by=membership)
+            | Q(student__enrollments__classroom__in=taught)
+        ).distinct()
+    return trainings
+
+
+def access_training(*, membership: Membership, training_id, for_write=False) -> Training:
+    training = _get_or_404(
+        trainings_visible_to(membership).select_related("student__user", "classroom"), training_id
+    )
+    training.school = membership.school
+    if for_write and membership.role == Role.STUDENT and training.student_id != membership.pk:
+        raise PermissionDenied
+    return training

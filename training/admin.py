@@ -1,0 +1,61 @@
+"""Staff: every training; retry a failed one or cancel an active one."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from .models import Status, Training
+from .services import training_cancel, training_poll
+
+
+@admin.register(Training)
+class TrainingAdmin(admin.ModelAdmin):
+    list_display = [
+        "model_name",
+        "school",
+        "student",
+        "policy_type",
+        "status",
+        "progress_step",
+        "progress_total",
+        "cost_eur",
+        "created_at",
+    ]
+    list_filter = ["status", "policy_type", "off_peak", "gpu_type", "school"]
+    search_fields = ["model_name", "dataset", "backend_call_id", "hub_model_id", "school__name"]
+    list_select_related = ["school", "student__user", "student__school"]
+    readonly_fields = [f.name for f in Training._meta.fields if f.name not in ("id",)]
+    date_hierarchy = "created_at"
+    actions = ["retry", "cancel", "follow_now"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Retry: submit again as a new GPU job"))
+    def retry(self, request, queryset):
+        from .tasks import submit_training
+
+        for training in queryset.filter(status=Status.FAILED):
+            Training.objects.filter(pk=training.pk).update(
+                status=Status.PENDING,
+                submit_key=None,
+                submitted_at=None,
+                backend_call_id="",
+                error_message="",
+                completed_at=None,
+            )
+            submit_training.delay(training.pk)
+        self.message_user(request, _("Failed trainings were submitted again."))
+
+    @admin.action(description=_("Cancel"))
+    def cancel(self, request, queryset):
+        for training in queryset.filter(
+            status__in=(Status.PENDING, Status.QUEUED, Status.RUNNING)
+        ).select_related("school"):
+            training_cancel(training=training, staff_label=f"staff: {request.user}")
+        self.message_user(request, _("Trainings cancelled."), messages.WARNING)
+
+    @admin.action(description=_("Follow now (ask the GPU backend)"))
+    def follow_now(self, request, queryset):
+        for training in queryset.select_related("school"):
+            training_poll(training=training)
+        self.message_user(request, _("Asked the backend."))

@@ -1,0 +1,210 @@
+"""The robot app's API (token per user): trainings, dataset checks, models; and the runner's
+signed progress reports. The school is the token user's (header X-School picks one of several)."""
+
+import hmac
+import json
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from schools.access import access_member
+from schools.selectors import memberships_of_user
+
+from .access import access_training
+from .costs import estimate
+from .datasets import dataset_check
+from .models import PolicyType, Training
+from .runner import sign
+from .selectors import models_of_user, training_for_callback, trainings_for_member
+from .services import default_parameters, training_cancel, training_record_event, training_start
+
+
+def api_membership(request):
+    memberships = list(memberships_of_user(user=request.user))
+    wanted = request.headers.get("X-School")
+    if wanted:
+        membership = next((m for m in memberships if m.school.slug == wanted), None)
+        if membership is None:
+            raise NotFound(_("Not found."))
+        return membership
+    if len(memberships) == 1:
+        return memberships[0]
+    if not memberships:
+        raise NotFound(_("You are not a member of any school."))
+    raise ValidationError(
+        {"message": _("You belong to several schools: name one in the X-School header.")}
+    )
+
+
+class TrainingSerializer(serializers.ModelSerializer):
+    student = serializers.CharField(source="student.user.username", read_only=True)
+    progress_percent = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Training
+        fields = [
+            "id",
+            "model_name",
+            "dataset",
+            "policy_type",
+            "object_description",
+            "status",
+            "student",
+            "classroom",
+            "steps",
+            "batch_size",
+            "epochs",
+            "learning_rate",
+            "progress_step",
+            "progress_total",
+            "progress_percent",
+            "latest_loss",
+            "loss_curve",
+            "metrics",
+            "error_message",
+            "log_tail",
+            "hub_model_id",
+            "gpu_type",
+            "region",
+            "duration_seconds",
+            "cost_estimate_eur",
+            "cost_eur",
+            "off_peak",
+            "created_at",
+            "queued_at",
+            "started_at",
+            "completed_at",
+        ]
+        read_only_fields = fields
+
+
+class TrainingStartSerializer(serializers.Serializer):
+    dataset = serializers.CharField(max_length=200)
+    policy_type = serializers.ChoiceField(choices=PolicyType.choices)
+    student_id = serializers.IntegerField(
+        required=False, help_text="Teachers: the student (membership id)."
+    )
+    steps = serializers.IntegerField(required=False, min_value=1, max_value=1_000_000)
+    batch_size = serializers.IntegerField(required=False, min_value=1, max_value=150)
+    epochs = serializers.IntegerField(required=False, min_value=1, max_value=100)
+    learning_rate = serializers.FloatField(required=False, min_value=1e-7, max_value=1)
+    object_description = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    off_peak = serializers.BooleanField(required=False, default=False)
+
+    def validate(self, data):
+        if data["policy_type"] == PolicyType.GR00T and data.get("batch_size", 0) > 128:
+            raise ValidationError(
+                {"batch_size": [_("GR00T trains with a batch size of at most 128.")]}
+            )
+        return data
+
+
+class TrainingList(ListAPIView):
+    serializer_class = TrainingSerializer
+
+    def get_queryset(self):
+        return trainings_for_member(membership=api_membership(self.request))
+
+    @extend_schema(request=TrainingStartSerializer, responses={201: TrainingSerializer})
+    def post(self, request):
+        membership = api_membership(request)
+        data = TrainingStartSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        student_id = values.pop("student_id", None)
+        student = (
+            access_member(membership=membership, member_id=student_id) if student_id else membership
+        )
+        training = training_start(actor=membership, student=student, **values)
+        return Response(TrainingSerializer(training).data, status=status.HTTP_201_CREATED)
+
+
+class TrainingDetail(APIView):
+    @extend_schema(responses=TrainingSerializer)
+    def get(self, request, training_id):
+        return Response(
+            TrainingSerializer(
+                access_training(membership=api_membership(request), training_id=training_id)
+            ).data
+        )
+
+
+class TrainingCancel(APIView):
+    @extend_schema(request=None, responses=TrainingSerializer)
+    def post(self, request, training_id):
+        membership = api_membership(request)
+        training = access_training(membership=membership, training_id=training_id, for_write=True)
+        return Response(
+            TrainingSerializer(training_cancel(actor=membership, training=training)).data
+        )
+
+
+class DatasetValidateSerializer(serializers.Serializer):
+    dataset = serializers.CharField(max_length=200)
+    policy_type = serializers.ChoiceField(choices=PolicyType.choices, default=PolicyType.ACT)
+
+
+class DatasetValidate(APIView):
+    @extend_schema(request=DatasetValidateSerializer)
+    def post(self, request):
+        api_membership(request)
+        data = DatasetValidateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        info = dataset_check(data.validated_data["dataset"])
+        policy = data.validated_data["policy_type"]
+        steps, batch, epochs = default_parameters(policy, info.cameras, None, None, None)
+        guess = estimate(
+            policy=policy, steps=steps, batch_size=batch, epochs=epochs, frames=info.frames
+        )
+        return Response(
+            {
+                "valid": True,
+                "dataset": info.repo_id,
+                "codebase_version": info.codebase_version,
+                "fps": info.fps,
+                "episodes": info.episodes,
+                "frames": info.frames,
+                "cameras": info.cameras,
+                "defaults": {"steps": steps, "batch_size": batch, "epochs": epochs},
+                "estimate": {"seconds": guess.seconds, "cost_eur": str(guess.cost_eur)},
+            }
+        )
+
+
+class ModelList(ListAPIView):
+    serializer_class = TrainingSerializer
+
+    def get_queryset(self):
+        return models_of_user(membership=api_membership(self.request)).select_related(
+            "student__user"
+        )
+
+
+class TrainingEvents(APIView):
+    """The runner's reports, signed with the training's own secret (no user token)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(exclude=True)
+    def post(self, request, training_id):
+        training = training_for_callback(training_id=training_id)
+        signature = request.headers.get("X-EduBotics-Signature", "")
+        if not hmac.compare_digest(signature, sign(training.callback_secret, request.body)):
+            return Response({"message": _("Bad signature.")}, status=status.HTTP_403_FORBIDDEN)
+        try:
+            event = json.loads(request.body)
+        except ValueError:
+            return Response(
+                {"message": _("The body is not JSON.")}, status=status.HTTP_400_BAD_REQUEST
+            )
+        with transaction.atomic():
+            training_record_event(training=training, event=event)
+        return Response({"ok": True})

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("trainings", api.TrainingList.as_view(), name="api_trainings"),
+    path("trainings/<int:training_id>", api.TrainingDetail.as_view(), name="api_training"),
+    path(
+        "trainings/<int:training_id>/cancel",
+        api.TrainingCancel.as_view(),
+        name="api_training_cancel",
+    ),
+    path(
+        "trainings/<int:training_id>/events",
+        api.TrainingEvents.as_view(),
+        name="api_training_events",
+    ),
+    path("datasets/validate", api.DatasetValidate.as_view(), name="api_dataset_validate"),
+    path("models", api.ModelList.as_view(), name="api_models"),
+]

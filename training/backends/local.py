@@ -1,0 +1,89 @@
+"""The embedded default: runs training/runner.py in a local process it can follow and stop.
+A stand-in for Modal on a laptop; production settings refuse it."""
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+from . import Backend, CallStatus
+
+PREFIX = "local:"
+
+
+class LocalBackend(Backend):
+    name = "local"
+
+    def __init__(self, runs_dir: Path | None = None):
+        self.runs_dir = Path(runs_dir or settings.LOCAL_RUNS_DIR)
+
+    def _run_dir(self, call_id: str) -> Path:
+        return self.runs_dir / call_id.removeprefix(PREFIX)
+
+    def submit(self, payload: dict, key: str) -> str:
+        run_dir = self.runs_dir / key
+        run_dir.mkdir(parents=True, exist_ok=True)
+        (run_dir / "payload.json").write_text(json.dumps(payload))
+        with (run_dir / "log.txt").open("ab") as log:
+            # A detached grandchild, so the job outlives (and is not reaped by) the worker.
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    "import subprocess, sys; subprocess.Popen(sys.argv[1:], start_new_session=True, stdout=sys.stdout, stderr=sys.stderr)",
+                    sys.executable,
+                    "-m",
+                    "training.runner",
+                    "--payload-file",
+                    str(run_dir / "payload.json"),
+                    "--run-dir",
+                    str(run_dir),
+                ],
+                stdout=log,
+                stderr=log,
+                check=True,
+                cwd=settings.BASE_DIR,
+            )
+        return PREFIX + key
+
+    def status(self, call_id: str) -> CallStatus:
+        run_dir = self._run_dir(call_id)
+        result_file = run_dir / "result.json"
+        if result_file.exists():
+            result = json.loads(result_file.read_text())
+            return CallStatus(result["type"], result, result.get("error", ""))
+        pid_file = run_dir / "pid"
+        if not pid_file.exists():
+            return (
+                CallStatus("unknown")
+                if run_dir.exists()
+                else CallStatus("failed", error="The training process was never started.")
+            )
+        try:
+            os.kill(int(pid_file.read_text()), 0)
+        except ProcessLookupError:
+            if result_file.exists():  # it finished between our two looks
+                return self.status(call_id)
+            log = (
+                (run_dir / "log.txt").read_text(errors="replace").splitlines()[-30:]
+                if (run_dir / "log.txt").exists()
+                else []
+            )
+            return CallStatus(
+                "failed", {"log_tail": "\n".join(log)}, "The training process stopped unexpectedly."
+            )
+        return CallStatus("running")
+
+    def cancel(self, call_id: str) -> None:
+        pid_file = self._run_dir(call_id) / "pid"
+        if pid_file.exists():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(int(pid_file.read_text()), signal.SIGTERM)
+
+    def lookup(self, key: str) -> str | None:
+        return PREFIX + key if (self.runs_dir / key / "payload.json").exists() else None

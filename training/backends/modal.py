@@ -1,0 +1,74 @@
+"""GPU jobs on Modal: the deployed app's functions (training/modal_app.py), spawned and followed
+through Modal's SDK. Errors are mapped to "try again" or "give up"."""
+
+import modal
+from django.conf import settings
+
+from . import Backend, BackendRejected, BackendUnavailable, CallStatus
+
+TRANSIENT = (
+    modal.exception.ConnectionError,
+    modal.exception.InternalError,
+    modal.exception.ResourceExhaustedError,
+    ConnectionError,
+    OSError,
+)
+
+
+def function_name(policy_type: str) -> str:
+    return f"train_{policy_type.lower()}"
+
+
+class ModalBackend(Backend):
+    name = "modal"
+
+    def _call(self, action, *args):
+        try:
+            return action(*args)
+        except modal.exception.NotFoundError as error:
+            raise BackendRejected(
+                f"Modal: {error} (is the app deployed? `modal deploy training/modal_app.py`)"
+            ) from error
+        except (
+            modal.exception.AuthError,
+            modal.exception.PermissionDeniedError,
+            modal.exception.InvalidError,
+        ) as error:
+            raise BackendRejected(f"Modal: {error}") from error
+        except TRANSIENT as error:
+            raise BackendUnavailable(f"Modal: {error}") from error
+
+    def submit(self, payload: dict, key: str) -> str:
+        def spawn():
+            function = modal.Function.from_name(
+                settings.MODAL_APP_NAME, function_name(payload["policy_type"])
+            )
+            return function.spawn(payload, key).object_id
+
+        return self._call(spawn)
+
+    def status(self, call_id: str) -> CallStatus:
+        def look():
+            call = modal.FunctionCall.from_id(call_id)
+            try:
+                result = call.get(timeout=0)
+            except TimeoutError:
+                return CallStatus("running")
+            except modal.exception.OutputExpiredError:
+                return CallStatus("unknown")  # the result is gone; the runner's report decides
+            except (
+                modal.exception.FunctionTimeoutError,
+                modal.exception.RemoteError,
+                modal.exception.ExecutionError,
+            ) as error:
+                return CallStatus("failed", error=f"{type(error).__name__}: {error}")
+            return CallStatus(result.get("type", "completed"), result, result.get("error", ""))
+
+        return self._call(look)
+
+    def cancel(self, call_id: str) -> None:
+        self._call(lambda: modal.FunctionCall.from_id(call_id).cancel())
+
+    def lookup(self, key: str) -> str | None:
+        # The app's function records its call id under the submission key as it starts.
+        return self._call(lambda: modal.Dict.from_name(settings.MODAL_SUBMISSIONS_DICT).get(key))

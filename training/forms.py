@@ -1,0 +1,69 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import PolicyType
+
+
+class TrainingForm(forms.Form):
+    student = forms.ModelChoiceField(label=_("Student"), queryset=None, required=False)
+    dataset = forms.CharField(
+        label=_("Dataset on the Hugging Face Hub"),
+        max_length=200,
+        help_text=_("owner/name, e.g. edubotics-demo/so101-pick-place"),
+    )
+    policy_type = forms.ChoiceField(
+        label=_("Policy type"), choices=PolicyType.choices, initial=PolicyType.ACT
+    )
+    object_description = forms.CharField(
+        label=_("Object to detect (ACT + BBox)"), max_length=200, required=False
+    )
+    steps = forms.IntegerField(
+        label=_("Steps (ACT)"),
+        min_value=1,
+        max_value=1_000_000,
+        required=False,
+        help_text=_("Empty: derived from the dataset."),
+    )
+    batch_size = forms.IntegerField(
+        label=_("Batch size"),
+        min_value=1,
+        max_value=150,
+        required=False,
+        help_text=_("Empty: derived from the dataset (ACT up to 150, GR00T up to 128)."),
+    )
+    epochs = forms.IntegerField(
+        label=_("Epochs (GR00T)"), min_value=1, max_value=100, required=False
+    )
+    learning_rate = forms.FloatField(
+        label=_("Learning rate (GR00T)"), min_value=1e-7, max_value=1, required=False
+    )
+    off_peak = forms.BooleanField(
+        label=_("Train tonight (from 02:00, cheaper GPU time)"), required=False
+    )
+
+    def __init__(self, *args, students=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if students is None:
+            del self.fields["student"]
+        else:
+            self.fields["student"].queryset = students
+            self.fields["student"].required = True
+            self.fields["student"].label_from_instance = (
+                lambda m: f"{m.user.get_full_name()} ({m.user.username})"
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("policy_type") == PolicyType.GR00T
+            and (cleaned.get("batch_size") or 0) > 128
+        ):
+            self.add_error("batch_size", _("GR00T trains with a batch size of at most 128."))
+        if cleaned.get("policy_type") == PolicyType.ACT_BBOX and not cleaned.get(
+            "object_description"
+        ):
+            self.add_error(
+                "object_description",
+                _("ACT with bounding boxes needs a short description of the object to detect."),
+            )
+        return cleaned

@@ -1,0 +1,133 @@
+"""Trainings of robot-learning policies, run as GPU jobs and followed to the end."""
+
+import secrets
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from schools.models import Classroom, Membership, SchoolOwned
+
+
+class PolicyType(models.TextChoices):
+    ACT = "ACT", "ACT"
+    ACT_BBOX = "ACT_BBOX", "ACT + BBox"
+    GR00T = "GR00T", "GR00T"
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", _("pending")
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    COMPLETED = "completed", _("completed")
+    FAILED = "failed", _("failed")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+ACTIVE_STATUSES = (Status.PENDING, Status.QUEUED, Status.RUNNING)
+FINISHED_STATUSES = (Status.COMPLETED, Status.FAILED, Status.CANCELLED)
+
+
+def new_callback_secret():
+    return secrets.token_hex(32)
+
+
+class Training(SchoolOwned):
+    student = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="trainings", verbose_name=_("student")
+    )
+    classroom = models.ForeignKey(
+        Classroom,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="trainings",
+        verbose_name=_("classroom"),
+    )
+    started_by = models.ForeignKey(
+        Membership,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    model_name = models.CharField(_("model name"), max_length=120)
+    dataset = models.CharField(
+        _("dataset"),
+        max_length=200,
+        help_text=_("A LeRobot dataset on the Hugging Face Hub: owner/name"),
+    )
+    policy_type = models.CharField(_("policy type"), max_length=12, choices=PolicyType.choices)
+    object_description = models.CharField(_("object to detect"), max_length=200, blank=True)
+    steps = models.PositiveIntegerField(_("steps"), null=True, blank=True)
+    batch_size = models.PositiveIntegerField(_("batch size"), null=True, blank=True)
+    epochs = models.PositiveIntegerField(_("epochs"), null=True, blank=True)
+    learning_rate = models.FloatField(_("learning rate"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    progress_step = models.PositiveIntegerField(_("step"), default=0)
+    progress_total = models.PositiveIntegerField(_("of steps"), default=0)
+    latest_loss = models.FloatField(_("latest loss"), null=True, blank=True)
+    loss_curve = models.JSONField(
+        _("loss curve"), default=list, blank=True, help_text=_("[[step, loss], …]")
+    )
+    metrics = models.JSONField(_("metrics"), default=dict, blank=True)
+    error_message = models.TextField(_("error"), blank=True)
+    log_tail = models.TextField(_("last lines of the log"), blank=True)
+    submit_key = models.UUIDField(
+        _("submission key"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Stored before the GPU job is submitted, so a retry never starts a second one."
+        ),
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    backend_call_id = models.CharField(_("backend call id"), max_length=120, blank=True)
+    callback_secret = models.CharField(max_length=64, default=new_callback_secret, editable=False)
+    hub_model_id = models.CharField(_("model on the Hub"), max_length=200, blank=True)
+    gpu_type = models.CharField(_("GPU"), max_length=20, default="A100-40GB")
+    region = models.CharField(_("region"), max_length=10, default="eu")
+    duration_seconds = models.PositiveIntegerField(
+        _("training duration (s)"), null=True, blank=True
+    )
+    cost_estimate_eur = models.DecimalField(
+        _("cost estimate (EUR)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    cost_eur = models.DecimalField(
+        _("cost (EUR)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    off_peak = models.BooleanField(_("off-peak (nightly)"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    last_event_at = models.DateTimeField(_("last report"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("training")
+        verbose_name_plural = _("trainings")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["school", "status"]),
+            models.Index(fields=["school", "created_at"]),
+            models.Index(fields=["student", "status"]),
+            models.Index(fields=["status", "off_peak"]),
+        ]
+
+    def __str__(self):
+        return self.model_name
+
+    @property
+    def is_active(self):
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == Status.COMPLETED:
+            return 100
+        return round(100 * self.progress_step / self.progress_total) if self.progress_total else 0
+
+    def new_submit_key(self):
+        self.submit_key = uuid.uuid4()

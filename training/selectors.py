@@ -1,0 +1,44 @@
+"""Reads of trainings, shaped so a page or API response takes a fixed number of queries."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from schools.models import Membership
+
+from .access import trainings_visible_to
+from .models import ACTIVE_STATUSES, Status, Training
+
+
+def active_trainings() -> QuerySet[Training]:
+    """Every school's active trainings, for the poller (a system task, not a member's view)."""
+    return Training.objects.filter(status__in=ACTIVE_STATUSES).select_related("school")
+
+
+def trainings_for_member(
+    *, membership: Membership, classroom_id=None, student_id=None
+) -> QuerySet[Training]:
+    trainings = trainings_visible_to(membership)
+    if classroom_id:
+        trainings = trainings.filter(classroom_id=classroom_id)
+    if student_id:
+        trainings = trainings.filter(student_id=student_id)
+    return trainings.select_related("student__user", "classroom").order_by("-created_at")
+
+
+def models_of_user(*, membership: Membership) -> QuerySet[Training]:
+    """The member's completed models (a student's own; staff: those they can see)."""
+    return (
+        trainings_visible_to(membership)
+        .filter(status=Status.COMPLETED)
+        .exclude(hub_model_id="")
+        .order_by("-completed_at")
+    )
+
+
+def training_for_callback(*, training_id) -> Training:
+    """The runner knows only the training's id; its signature (checked by the caller) proves
+    it holds the training's own secret, which is what scopes this lookup."""
+    try:
+        return Training.objects.select_related("school").get(pk=training_id)
+    except Training.DoesNotExist:
+        raise Http404 from None

@@ -1,0 +1,43 @@
+"""Celery tasks: take ids, re-load, call one service. Safe to run twice; retried with backoff on
+transient backend errors only."""
+
+from celery import shared_task
+from django.conf import settings
+
+from .backends import BackendUnavailable, get_backend
+from .selectors import active_trainings
+from .services import training_poll, training_submit, trainings_release_off_peak
+
+RETRY = {
+    "autoretry_for": (BackendUnavailable,),
+    "retry_backoff": 5,
+    "retry_backoff_max": 600,
+    "max_retries": 12,
+    "acks_late": True,
+}
+
+
+@shared_task(**RETRY)
+def submit_training(training_id: int):
+    training_submit(training_id=training_id)
+
+
+@shared_task(**RETRY)
+def cancel_call(call_id: str):
+    get_backend().cancel(call_id)
+
+
+@shared_task(acks_late=True)
+def poll_trainings():
+    """Every 30 s (beat): follow every active training until it ends."""
+    for training in active_trainings():
+        try:
+            training_poll(training=training)
+        except BackendUnavailable:
+            continue  # the next poll tries again
+
+
+@shared_task(acks_late=True)
+def release_off_peak():
+    """02:00 Europe/Berlin (beat): the nightly window for off-peak trainings."""
+    return trainings_release_off_peak(limit=settings.OFF_PEAK_BATCH)

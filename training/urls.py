@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+# Mounted under /s/<school_slug>/trainings/.
+urlpatterns = [
+    path("", views.training_list, name="training_list"),
+    path("new/", views.training_new, name="training_new"),
+    path("api-token/", views.api_token, name="api_token"),
+    path("<int:training_id>/", views.training_detail, name="training_detail"),
+    path("<int:training_id>/progress/", views.training_progress, name="training_progress"),
+    path("<int:training_id>/cancel/", views.training_cancel_view, name="training_cancel"),
+]

@@ -1,0 +1,161 @@
+"""Training pages: list, new (check, estimate, start), the training itself, cancel, API token."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from schools.access import access_classroom, access_member
+from schools.errors import ApplicationError
+from schools.models import Role
+from schools.selectors import students_taught_by
+from schools.services.tokens import api_token_for, api_token_renew
+
+from .access import access_training
+from .costs import estimate
+from .datasets import dataset_check
+from .forms import TrainingForm
+from .selectors import trainings_for_member
+from .services import default_parameters, training_cancel, training_start
+from .templatetags.charts import loss_chart
+
+
+def _url(request, name, *args):
+    return reverse(name, args=[request.school.slug, *args])
+
+
+def training_list(request):
+    classroom = (
+        access_classroom(membership=request.membership, classroom_id=request.GET["classroom"])
+        if request.GET.get("classroom")
+        else None
+    )
+    student = (
+        access_member(membership=request.membership, member_id=request.GET["student"])
+        if request.GET.get("student")
+        else None
+    )
+    trainings = trainings_for_member(
+        membership=request.membership,
+        classroom_id=classroom and classroom.pk,
+        student_id=student and student.pk,
+    )
+    page = Paginator(trainings, 25).get_page(request.GET.get("page"))
+    return render(
+        request, "training/list.html", {"page": page, "classroom": classroom, "student": student}
+    )
+
+
+def _form_initial(request):
+    """ "Train again": the settings of an earlier training the member can see."""
+    if not request.GET.get("again"):
+        return {"student": request.GET.get("student")}
+    earlier = access_training(membership=request.membership, training_id=request.GET["again"])
+    fields = (
+        "dataset",
+        "policy_type",
+        "object_description",
+        "steps",
+        "batch_size",
+        "epochs",
+        "learning_rate",
+    )
+    return {"student": earlier.student_id, **{f: getattr(earlier, f) for f in fields}}
+
+
+def training_new(request):
+    membership = request.membership
+    students = (
+        None if membership.role == Role.STUDENT else students_taught_by(membership=membership)
+    )
+    form = TrainingForm(request.POST or None, students=students, initial=_form_initial(request))
+    checked = None
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        student = data.pop("student", None) or membership
+        try:
+            if request.POST.get("action") == "start":
+                training = training_start(actor=membership, student=student, **data)
+                messages.success(
+                    request, _("Training started. It appears here as soon as a GPU picks it up.")
+                )
+                return redirect(_url(request, "training_detail", training.pk))
+            info = dataset_check(data["dataset"])
+            steps, batch, epochs = default_parameters(
+                data["policy_type"], info.cameras, data["steps"], data["batch_size"], data["epochs"]
+            )
+            checked = {
+                "info": info,
+                "steps": steps,
+                "batch_size": batch,
+                "epochs": epochs,
+                "estimate": estimate(
+                    policy=data["policy_type"],
+                    steps=steps,
+                    batch_size=batch,
+                    epochs=epochs,
+                    frames=info.frames,
+                ),
+            }
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+    return render(request, "training/new.html", {"form": form, "checked": checked})
+
+
+def training_detail(request, training_id):
+    training = access_training(membership=request.membership, training_id=training_id)
+    return render(request, "training/detail.html", {"training": training})
+
+
+def training_progress(request, training_id):
+    """What the training page refreshes while the training is active."""
+    training = access_training(membership=request.membership, training_id=training_id)
+    return JsonResponse(
+        {
+            "status": training.status,
+            "active": training.is_active,
+            "status_html": render_to_string(
+                "training/status.html", {"training": training}, request=request
+            ),
+            "chart_html": loss_chart(training.loss_curve),
+        }
+    )
+
+
+def training_cancel_view(request, training_id):
+    training = access_training(
+        membership=request.membership, training_id=training_id, for_write=True
+    )
+    back = _url(request, "training_detail", training.pk)
+    if request.method != "POST":
+        return render(
+            request,
+            "confirm.html",
+            {
+                "title": _("Cancel the training “%(name)s”?") % {"name": training.model_name},
+                "text": _(
+                    "The GPU job is stopped. A training that already ran counts against this month's trainings."
+                ),
+                "button": _("Cancel training"),
+                "cancel_url": back,
+                "danger": True,
+            },
+        )
+    try:
+        training_cancel(actor=request.membership, training=training)
+        messages.success(request, _("Training cancelled."))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect(back)
+
+
+def api_token(request):
+    """The personal token the robot app signs in with."""
+    if request.method == "POST":
+        api_token_renew(user=request.user)
+        messages.success(request, _("A new token was made; the old one no longer works."))
+        return redirect(_url(request, "api_token"))
+    return render(request, "training/api_token.html", {"token": api_token_for(user=request.user)})
