@@ -6,6 +6,7 @@ import json
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -152,7 +153,7 @@ class DatasetValidateSerializer(serializers.Serializer):
 
 
 class DatasetValidate(APIView):
-    @extend_schema(request=DatasetValidateSerializer)
+    @extend_schema(request=DatasetValidateSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request):
         api_membership(request)
         data = DatasetValidateSerializer(data=request.data)
