@@ -259,8 +259,7 @@ def training_submit(*, training_id: int) -> Training:
     try:
         call_id = backend.submit(payload_for(training), str(training.submit_key))
     except BackendRejected as error:
-        training_fail(training=training, reason=str(error))
-        return training
+        return training_fail(training=training, reason=str(error))
     with transaction.atomic():
         training = Training.objects.select_for_update().select_related("school").get(pk=training_id)
         if not training.backend_call_id:

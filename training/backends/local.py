@@ -74,8 +74,9 @@ class LocalBackend(Backend):
                 if (run_dir / "log.txt").exists()
                 else []
             )
+            error = "The training process stopped unexpectedly."
             return CallStatus(
-                "failed", {"log_tail": "\n".join(log)}, "The training process stopped unexpectedly."
+                "failed", {"type": "failed", "error": error, "log_tail": "\n".join(log)}, error
             )
         return CallStatus("running")
 

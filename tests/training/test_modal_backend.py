@@ -1,0 +1,134 @@
+"""ModalBackend against a fake `modal` module at the SDK boundary, and submitting at most once."""
+
+from datetime import timedelta
+
+import modal
+import pytest
+from celery.exceptions import Retry
+from django.utils import timezone
+
+from tests.factories import TrainingFactory
+from training.backends import BackendRejected, BackendUnavailable
+from training.backends.modal import ModalBackend
+from training.models import Status
+from training.services import payload_for, training_poll, training_submit
+from training.tasks import submit_training
+
+
+def pending(student):
+    return TrainingFactory(student=student, status=Status.PENDING)
+
+
+def test_spawn_running_finished(fake_modal, student):
+    training = training_submit(training_id=pending(student).pk)
+    call = fake_modal.spawns[0]
+    assert training.status == Status.QUEUED and training.backend_call_id == call.object_id
+    assert call.key == str(training.submit_key)
+    backend = ModalBackend()
+    assert backend.status(call.object_id).state == "running"
+    call.state, call.result = (
+        "completed",
+        {
+            "type": "completed",
+            "hub_model_id": "edubotics-ai/x",
+            "metrics": {"loss_curve": [[1, 0.5], [2, 0.2]]},
+            "duration": 60,
+        },
+    )
+    assert backend.status(call.object_id).state == "completed"
+    training = training_poll(training=training)
+    assert training.status == Status.COMPLETED and training.hub_model_id == "edubotics-ai/x"
+    assert training.loss_curve == [[1, 0.5], [2, 0.2]]
+
+
+def test_a_failed_call_fails_the_training_with_its_error(fake_modal, student):
+    training = training_submit(training_id=pending(student).pk)
+    call = fake_modal.spawns[0]
+    call.state, call.error = "failed", "CUDA out of memory"
+    training = training_poll(training=training)
+    assert training.status == Status.FAILED and "CUDA out of memory" in training.error_message
+
+
+def test_an_expired_result_leaves_the_decision_to_the_runners_report(fake_modal, student):
+    training = training_submit(training_id=pending(student).pk)
+    fake_modal.spawns[0].state = "expired"
+    assert ModalBackend().status(training.backend_call_id).state == "unknown"
+    assert training_poll(training=training).status == Status.QUEUED
+
+
+def test_cancel_reaches_the_call(fake_modal, student):
+    training = training_submit(training_id=pending(student).pk)
+    ModalBackend().cancel(training.backend_call_id)
+    assert fake_modal.spawns[0].cancelled
+
+
+def test_an_app_that_is_not_deployed_fails_the_training_with_a_reason(fake_modal, student):
+    fake_modal.deployed = False
+    with pytest.raises(BackendRejected):
+        ModalBackend().submit({"policy_type": "ACT"}, "key")
+    training = training_submit(training_id=pending(student).pk)
+    assert training.status == Status.FAILED and "modal deploy" in training.error_message
+
+
+def test_a_transient_error_is_retried_then_succeeds_once(fake_modal, student, settings):
+    settings.TRAINING_RESUBMIT_AFTER_SECONDS = 0  # the first attempt left no trace
+    fake_modal.failures.append(modal.exception.ConnectionError("Modal is down"))
+    training = pending(student)
+    with pytest.raises(BackendUnavailable):
+        ModalBackend().submit(payload_for(training), "k")
+    fake_modal.failures.append(modal.exception.ConnectionError("Modal is down"))
+    with pytest.raises(Retry):  # the task asks Celery to try again later, with backoff
+        submit_training.apply(args=[training.pk])
+    training.refresh_from_db()
+    assert training.status == Status.PENDING
+    submit_training.apply(args=[training.pk])  # the retry, after the outage
+    training.refresh_from_db()
+    assert training.status == Status.QUEUED
+    assert (
+        len(fake_modal.spawns) == 1 and training.backend_call_id == fake_modal.spawns[0].object_id
+    )
+
+
+def test_an_outage_leaves_the_training_pending_never_lost(fake_modal, student):
+    fake_modal.failures.extend([modal.exception.ConnectionError("down")] * 20)
+    training = pending(student)
+    with pytest.raises(BackendUnavailable):
+        training_submit(training_id=training.pk)
+    training.refresh_from_db()
+    assert (
+        training.status == Status.PENDING
+        and training.submit_key is not None
+        and not fake_modal.spawns
+    )
+
+
+def test_a_worker_killed_after_modal_accepted_does_not_start_a_second_job(fake_modal, student):
+    training = pending(student)
+    # The first attempt stored its key, Modal accepted the job, then the worker died before
+    # saving the call id.
+    training.new_submit_key()
+    training.submitted_at = timezone.now() - timedelta(hours=1)
+    training.save()
+    ModalBackend().submit(payload_for(training), str(training.submit_key))
+    training = training_submit(training_id=training.pk)  # the retry
+    assert len(fake_modal.spawns) == 1
+    assert (
+        training.status == Status.QUEUED
+        and training.backend_call_id == fake_modal.spawns[0].object_id
+    )
+
+
+def test_a_recent_submission_without_trace_is_not_repeated_yet(fake_modal, student):
+    training = pending(student)
+    training.new_submit_key()
+    training.submitted_at = timezone.now()
+    training.save()
+    assert training_submit(training_id=training.pk).status == Status.PENDING
+    assert not fake_modal.spawns  # it may still show up; poll looks again later
+
+
+def test_submitting_twice_starts_one_job(fake_modal, student):
+    training = pending(student)
+    training_submit(training_id=training.pk)
+    training_submit(training_id=training.pk)
+    assert len(fake_modal.spawns) == 1
