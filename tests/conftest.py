@@ -18,6 +18,11 @@ postgres_only = pytest.mark.skipif(
     reason="needs PostgreSQL (set DATABASE_URL)",
 )
 
+redis_only = pytest.mark.skipif(
+    not settings.CELERY_BROKER_URL.startswith("redis://"),
+    reason="needs Redis (set CELERY_BROKER_URL)",
+)
+
 
 @pytest.fixture
 def school(db):
