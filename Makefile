@@ -35,3 +35,7 @@ messages: setup
 	$(PY) manage.py makemessages --locale de --ignore ".venv/*" --ignore "tests/*" --ignore "locale/*" --no-obsolete
 	$(PY) locale/de_translations.py
 	$(PY) manage.py compilemessages --locale de --ignore ".venv/*"
+
+# Benchmarks (not tests): need PostgreSQL and Redis in DATABASE_URL / CELERY_BROKER_URL.
+bench: setup
+	$(PY) bench/trainings_throughput.py
