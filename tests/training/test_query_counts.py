@@ -1,0 +1,65 @@
+"""Training lists keep a flat query count at any size; every training step is audited once."""
+
+import pytest
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+from schools.models import AuditEvent
+from tests.factories import EnrollmentFactory, TrainingFactory
+from training.models import Status, Training
+from training.services import training_cancel, training_start
+
+from .conftest import DEMO
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_classroom_trainings_page_is_flat(
+    as_teacher, classroom, count, django_assert_num_queries
+):
+    for _ in range(count):
+        TrainingFactory(student=EnrollmentFactory(classroom=classroom).student, classroom=classroom)
+    url = reverse("training_list", args=[classroom.school.slug]) + f"?classroom={classroom.pk}"
+    as_teacher.get(url)
+    # session, user, membership, classroom, count, page of trainings, schools for the switcher
+    with django_assert_num_queries(7):
+        response = as_teacher.get(url)
+    assert response.content.decode().count("edubotics-ai/") == min(count, 25)  # a page of 25
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_api_list_is_flat(student, count, django_assert_num_queries):
+    for _ in range(count):
+        TrainingFactory(student=student)
+    token = Token.objects.create(user=student.user)
+    headers = {"authorization": f"Token {token.key}"}
+    from django.test import Client
+
+    client = Client(headers=headers)
+    # token+user, memberships, count, page
+    with django_assert_num_queries(4):
+        response = client.get("/api/v1/trainings")
+    assert response.json()["count"] == count
+
+
+def test_created_status_changes_and_cancel_are_audited_once_each(
+    fake_modal, student, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        training = training_start(actor=student, student=student, dataset=DEMO, policy_type="ACT")
+    training_cancel(actor=student, training=Training.objects.get(pk=training.pk))
+    actions = list(
+        AuditEvent.objects.filter(object_id=str(training.pk))
+        .order_by("created_at", "pk")
+        .values_list("action", "data")
+    )
+    assert [a for a, _ in actions] == [
+        "training_created",
+        "training_status_changed",
+        "training_status_changed",
+        "training_cancelled",
+    ]
+    assert [d for a, d in actions if a == "training_status_changed"] == [
+        {"from": "pending", "to": "queued"},
+        {"from": "queued", "to": "cancelled"},
+    ]
+    assert Training.objects.get(pk=training.pk).status == Status.CANCELLED
