@@ -171,3 +171,19 @@ def test_cancelling_asks_first_and_a_finished_training_says_so(fake_modal, stude
 def test_the_openapi_schema_is_served(db):
     response = Client().get("/api/schema/")
     assert response.status_code == 200 and b"/api/v1/trainings" in response.content
+
+
+def test_a_completed_model_links_to_the_hub(student, classroom, settings):
+    settings.HF_TOKEN = "hf_x"
+    training = TrainingFactory(
+        student=student,
+        classroom=classroom,
+        status=Status.COMPLETED,
+        hub_model_id="edubotics-ai/goethe-act-1234abcd",
+    )
+    page = (
+        client_for(student)
+        .get(reverse("training_detail", args=[classroom.school.slug, training.pk]))
+        .content.decode()
+    )
+    assert 'href="https://huggingface.co/edubotics-ai/goethe-act-1234abcd"' in page

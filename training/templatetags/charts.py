@@ -35,3 +35,13 @@ def loss_chart(curve, label=""):
             "bottom": HEIGHT - PAD,
         },
     )
+
+
+@register.filter
+def hub_url(model_id: str) -> str:
+    """Where a model lives on the Hub ("" with the embedded local folder, which has no web page)."""
+    from django.conf import settings
+
+    if not model_id or not settings.HF_TOKEN:
+        return ""
+    return f"{(settings.HF_ENDPOINT or 'https://huggingface.co').rstrip('/')}/{model_id}"
