@@ -97,6 +97,9 @@ class SchoolSettingsForm(forms.Form):
     name = forms.CharField(label=_("name"), max_length=200)
     language = forms.ChoiceField(label=_("language"), choices=School.Language.choices)
     time_zone = forms.ChoiceField(label=_("time zone"), choices=[(tz, tz) for tz in TIME_ZONES])
+    analytics_opt_out = forms.BooleanField(
+        label=_("Send no anonymous usage statistics about this school"), required=False
+    )
 
 
 class InvitationForm(forms.ModelForm):

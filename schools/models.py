@@ -52,6 +52,11 @@ class School(models.Model):
         _("language"), max_length=2, choices=Language.choices, default=Language.GERMAN
     )
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Berlin")
+    analytics_opt_out = models.BooleanField(
+        _("no anonymous usage statistics"),
+        default=False,
+        help_text=_("Send no product events (PostHog) about this school."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     # The limits billing keeps here (computed in billing.entitlements), so that schools and
@@ -252,6 +257,13 @@ class Invitation(SchoolOwned):
 
 
 class AuditAction(models.TextChoices):
+    SCHOOL_SIGNED_UP = "school_signed_up", _("school signed up")
+    CLASSROOM_CREATED = "classroom_created", _("classroom created")
+    MEMBER_ADDED = "member_added", _("member added")
+    MEMBER_REMOVED = "member_removed", _("member removed")
+    MEMBER_ROLE_CHANGED = "member_role_changed", _("role changed")
+    STUDENTS_IMPORTED = "students_imported", _("students imported")
+    AUDIT_LOG_EXPORTED = "audit_log_exported", _("audit log exported")
     PACKAGE_CHOSEN = "package_chosen", _("package chosen")
     PACKAGE_CHANGED = "package_changed", _("package changed")
     PACKAGE_CANCELLED = "package_cancelled", _("package cancelled")

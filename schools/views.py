@@ -603,7 +603,12 @@ def school_settings(request):
     school = request.school
     form = SchoolSettingsForm(
         request.POST or None,
-        initial={"name": school.name, "language": school.language, "time_zone": school.time_zone},
+        initial={
+            "name": school.name,
+            "language": school.language,
+            "time_zone": school.time_zone,
+            "analytics_opt_out": school.analytics_opt_out,
+        },
     )
     if request.method == "POST" and form.is_valid():
         ok, _school = _call(form, school_update, actor=request.membership, **form.cleaned_data)

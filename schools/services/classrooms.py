@@ -5,7 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..errors import ApplicationError
-from ..models import Classroom, Membership, Role, new_join_code
+from ..audit import audit_record
+from ..models import AuditAction, Classroom, Membership, Role, new_join_code
 
 
 def _can_teach(actor: Membership, classroom: Classroom) -> bool:
@@ -45,6 +46,9 @@ def classroom_create(
         school=actor.school, name=name.strip(), subject=subject.strip(), primary_teacher=actor
     )
     classroom.co_teachers.set([t for t in co_teachers if t.pk != actor.pk])
+    audit_record(
+        school=actor.school, action=AuditAction.CLASSROOM_CREATED, actor=actor, target=classroom
+    )
     return classroom
 
 

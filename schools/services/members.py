@@ -10,7 +10,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..errors import ApplicationError
-from ..models import Invitation, Membership, Role, User, invitation_expiry, new_invitation_token
+from ..audit import audit_record
+from ..models import (
+    AuditAction,
+    Invitation,
+    Membership,
+    Role,
+    User,
+    invitation_expiry,
+    new_invitation_token,
+)
 from .seats import seats_reserve
 
 
@@ -121,6 +130,13 @@ def invitation_accept(
         membership.save(update_fields=["role", "is_active"])
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
+    audit_record(
+        school=invitation.school,
+        action=AuditAction.MEMBER_ADDED,
+        actor=membership,
+        target=membership,
+        data={"role": membership.role, "by": "invitation"},
+    )
     return membership
 
 
@@ -141,8 +157,17 @@ def member_change_role(*, actor: Membership, member: Membership, role: str) -> M
         raise ApplicationError(
             _("A school needs at least one admin. Make someone else admin first.")
         )
+    old = member.role
     member.role = role
     member.save(update_fields=["role"])
+    if old != role:
+        audit_record(
+            school=actor.school,
+            action=AuditAction.MEMBER_ROLE_CHANGED,
+            actor=actor,
+            target=member,
+            data={"from": old, "to": role},
+        )
     return member
 
 
@@ -159,6 +184,13 @@ def member_deactivate(*, actor: Membership, member: Membership) -> Membership:
         )
     member.is_active = False
     member.save(update_fields=["is_active"])
+    audit_record(
+        school=actor.school,
+        action=AuditAction.MEMBER_REMOVED,
+        actor=actor,
+        target=member,
+        data={"role": member.role},
+    )
     return member
 
 
@@ -169,4 +201,11 @@ def member_reactivate(*, actor: Membership, member: Membership) -> Membership:
         seats_reserve(school=actor.school, count=1)
     member.is_active = True
     member.save(update_fields=["is_active"])
+    audit_record(
+        school=actor.school,
+        action=AuditAction.MEMBER_ADDED,
+        actor=actor,
+        target=member,
+        data={"role": member.role, "by": "reactivation"},
+    )
     return member

@@ -5,7 +5,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ..errors import ApplicationError
-from ..models import Membership, Role, School, User
+from ..audit import audit_record
+from ..models import AuditAction, Membership, Role, School, User
 
 
 def _unique_slug(name: str) -> str:
@@ -24,14 +25,18 @@ def school_signup(*, user: User, name: str, language: str = School.Language.GERM
     if not name:
         raise ApplicationError(_("Please enter the name of your school."), field="school_name")
     school = School.objects.create(name=name, slug=_unique_slug(name), language=language)
-    Membership.objects.create(school=school, user=user, role=Role.ADMIN)
+    admin = Membership.objects.create(school=school, user=user, role=Role.ADMIN)
+    audit_record(school=school, action=AuditAction.SCHOOL_SIGNED_UP, actor=admin, target=school)
     return school
 
 
-def school_update(*, actor: Membership, name: str, language: str, time_zone: str) -> School:
+def school_update(
+    *, actor: Membership, name: str, language: str, time_zone: str, analytics_opt_out: bool = False
+) -> School:
     if not actor.is_admin:
         raise ApplicationError(_("Only school admins can change the school's settings."))
     school = actor.school
     school.name, school.language, school.time_zone = name.strip(), language, time_zone
-    school.save(update_fields=["name", "language", "time_zone"])
+    school.analytics_opt_out = analytics_opt_out
+    school.save(update_fields=["name", "language", "time_zone", "analytics_opt_out"])
     return school

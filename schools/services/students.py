@@ -9,7 +9,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from ..errors import ApplicationError
-from ..models import Classroom, Enrollment, Membership, Role, User
+from ..audit import audit_record
+from ..models import AuditAction, Classroom, Enrollment, Membership, Role, User
 from ..selectors import classroom_by_join_code
 from ..student_csv import ImportRejected, RowError, StudentRow
 from .classrooms import classroom_require_teacher
@@ -126,6 +127,13 @@ def students_create(
             Enrollment.objects.bulk_create(
                 Enrollment(school=actor.school, classroom=classroom, student=m) for m in members
             )
+            audit_record(
+                school=actor.school,
+                action=AuditAction.STUDENTS_IMPORTED,
+                actor=actor,
+                target=classroom,
+                data={"count": len(members)},
+            )
     except IntegrityError:  # someone took a username between our check and the insert
         raise ImportRejected(
             [RowError(0, _("A username was taken meanwhile. Please try again."))]
@@ -189,4 +197,11 @@ def student_signup_with_code(
     user.save()
     membership = Membership.objects.create(school=classroom.school, user=user, role=Role.STUDENT)
     Enrollment.objects.create(school=classroom.school, classroom=classroom, student=membership)
+    audit_record(
+        school=classroom.school,
+        action=AuditAction.MEMBER_ADDED,
+        actor=membership,
+        target=membership,
+        data={"role": Role.STUDENT, "by": "join code"},
+    )
     return membership
