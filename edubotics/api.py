@@ -10,6 +10,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from analytics.api import MyStats
 from schools.errors import ApplicationError
 
 
@@ -36,5 +37,6 @@ def exception_handler(exc, context):
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("v1/me/stats", MyStats.as_view(), name="api_my_stats"),
     path("v1/", include("training.api_urls")),
 ]

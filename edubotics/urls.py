@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("stripe/", include("djstripe.urls", namespace="djstripe")),
+    path("s/<slug:school_slug>/", include("analytics.urls")),
     path("s/<slug:school_slug>/billing/", include("billing.urls")),
     path("s/<slug:school_slug>/trainings/", include("training.urls")),
     path("api/", include("edubotics.api")),

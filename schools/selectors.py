@@ -3,7 +3,7 @@
 from django.db.models import Count, Q, QuerySet
 
 from .access import classrooms_taught_by
-from .models import Classroom, Enrollment, Invitation, Membership, Role, School, User
+from .models import AuditEvent, Classroom, Enrollment, Invitation, Membership, Role, School, User
 
 
 def membership_for_school_slug(*, user: User, slug: str) -> Membership | None:
@@ -112,3 +112,25 @@ def students_taught_by(*, membership: Membership) -> QuerySet[Membership]:
         )
         students = students.filter(enrollments__classroom__in=taught).distinct()
     return students.select_related("user").order_by("user__last_name", "user__first_name")
+
+
+def audit_events(
+    *, school: School, actor: str = "", action: str = "", since=None, until=None
+) -> QuerySet[AuditEvent]:
+    """The school's audit log, newest first, filtered (dates are the school's days)."""
+    import zoneinfo
+    from datetime import datetime, time, timedelta
+
+    events = AuditEvent.objects.for_school(school)
+    tz = zoneinfo.ZoneInfo(school.time_zone)
+    if actor:
+        events = events.filter(actor_label__icontains=actor)
+    if action:
+        events = events.filter(action=action)
+    if since:
+        events = events.filter(created_at__gte=datetime.combine(since, time.min, tzinfo=tz))
+    if until:
+        events = events.filter(
+            created_at__lt=datetime.combine(until + timedelta(days=1), time.min, tzinfo=tz)
+        )
+    return events.order_by("-created_at", "-pk")

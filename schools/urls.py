@@ -4,7 +4,6 @@ from . import views
 
 # Everything under /s/<school_slug>/: SchoolMiddleware turns the slug into request.school.
 tenant_patterns = [
-    path("", views.dashboard, name="dashboard"),
     path("join/", views.classroom_join_with_code, name="classroom_join"),
     path("classrooms/new/", views.classroom_create, name="classroom_create"),
     path("classrooms/<int:classroom_id>/", views.classroom_detail, name="classroom_detail"),

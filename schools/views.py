@@ -168,16 +168,6 @@ def student_signup(request):
 # --- inside a school (/s/<school_slug>/...) ------------------------------------------------------
 
 
-def dashboard(request):
-    membership = request.membership
-    classrooms = selectors.classrooms_for_dashboard(membership=membership)
-    archived = selectors.classrooms_for_dashboard(membership=membership, archived=True)
-    template = (
-        "schools/student_home.html" if membership.role == Role.STUDENT else "schools/dashboard.html"
-    )
-    return render(request, template, {"classrooms": classrooms, "archived": archived})
-
-
 @role_required(Role.TEACHER)
 def classroom_create(request):
     form = ClassroomForm(request.POST or None, school=request.school)

@@ -4,8 +4,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..errors import ApplicationError
 from ..audit import audit_record
+from ..errors import ApplicationError
 from ..models import AuditAction, Classroom, Membership, Role, new_join_code
 
 

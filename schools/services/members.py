@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ..errors import ApplicationError
 from ..audit import audit_record
+from ..errors import ApplicationError
 from ..models import (
     AuditAction,
     Invitation,

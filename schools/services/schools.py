@@ -4,8 +4,8 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from ..errors import ApplicationError
 from ..audit import audit_record
+from ..errors import ApplicationError
 from ..models import AuditAction, Membership, Role, School, User
 
 

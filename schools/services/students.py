@@ -8,8 +8,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from ..errors import ApplicationError
 from ..audit import audit_record
+from ..errors import ApplicationError
 from ..models import AuditAction, Classroom, Enrollment, Membership, Role, User
 from ..selectors import classroom_by_join_code
 from ..student_csv import ImportRejected, RowError, StudentRow

@@ -1,0 +1,149 @@
+"""Dashboards: the school home (per role), a classroom's progress, a student's progress, and
+the school's audit log. Read-only; every number comes from analytics.selectors."""
+
+import csv
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from schools import selectors as school_selectors
+from schools.access import access_classroom, access_member, role_required
+from schools.audit import audit_record
+from schools.models import AuditAction, Role
+
+from . import selectors
+from .forms import AuditFilterForm
+
+COLUMNS = ["name", "total", "completed", "failed", "success_rate", "avg_duration", "last_activity"]
+
+
+def home(request):
+    membership = request.membership
+    classrooms = school_selectors.classrooms_for_dashboard(membership=membership)
+    archived = school_selectors.classrooms_for_dashboard(membership=membership, archived=True)
+    context = {"classrooms": classrooms, "archived": archived}
+    if membership.role == Role.STUDENT:
+        return render(
+            request,
+            "schools/student_home.html",
+            {**context, "home": selectors.student_home(student=membership)},
+        )
+    if membership.is_admin:
+        context["overview"] = selectors.school_overview(school=request.school)
+    return render(request, "schools/dashboard.html", context)
+
+
+def _csv_response(filename: str) -> tuple[HttpResponse, csv.writer]:
+    """CSV that German Excel opens right: UTF-8 with BOM, semicolons."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")
+    return response, csv.writer(response, delimiter=";")
+
+
+def classroom_progress(request, classroom_id):
+    classroom = access_classroom(
+        membership=request.membership, classroom_id=classroom_id, for_write=True
+    )
+    sort = request.GET.get("sort") if request.GET.get("sort") in COLUMNS else "name"
+    descending = request.GET.get("dir") == "desc"
+    progress = selectors.classroom_progress(classroom=classroom, sort=sort, descending=descending)
+    if request.GET.get("format") == "csv":
+        response, writer = _csv_response(f"{classroom.name}-{timezone.localdate():%Y-%m-%d}.csv")
+        writer.writerow(
+            [
+                _("Last name"),
+                _("First name"),
+                _("Username"),
+                _("Trainings"),
+                _("Completed"),
+                _("Failed"),
+                _("Success rate (%)"),
+                _("Average duration (s)"),
+                _("Last activity"),
+            ]
+        )
+        for row in progress.rows:
+            user = row.member.user
+            writer.writerow(
+                [
+                    user.last_name,
+                    user.first_name,
+                    user.username,
+                    row.total,
+                    row.completed,
+                    row.failed,
+                    "" if row.success_rate is None else str(row.success_rate).replace(".", ","),
+                    "" if row.avg_duration is None else round(row.avg_duration),
+                    timezone.localtime(row.last_activity).strftime("%d.%m.%Y %H:%M")
+                    if row.last_activity
+                    else "",
+                ]
+            )
+        return response
+    return render(
+        request,
+        "analytics/classroom.html",
+        {
+            "classroom": classroom,
+            "progress": progress,
+            "sort": sort,
+            "descending": descending,
+            "columns": COLUMNS,
+        },
+    )
+
+
+def student_progress(request, member_id):
+    student = access_member(membership=request.membership, member_id=member_id)
+    if student.role != Role.STUDENT:
+        return render(request, "analytics/student.html", {"student": student, "progress": None})
+    return render(
+        request,
+        "analytics/student.html",
+        {"student": student, "progress": selectors.student_progress(student=student)},
+    )
+
+
+@role_required(Role.ADMIN)
+def audit_log(request):
+    form = AuditFilterForm(request.GET or None)
+    events = school_selectors.audit_events(school=request.school)
+    if form.is_bound and not form.is_valid():
+        messages.error(request, _("Please correct the filter."))
+    elif form.is_bound:
+        events = school_selectors.audit_events(school=request.school, **form.filters())
+    if request.GET.get("format") == "csv":
+        audit_record(
+            school=request.school, action=AuditAction.AUDIT_LOG_EXPORTED, actor=request.membership
+        )
+        response, writer = _csv_response(
+            f"audit-{request.school.slug}-{timezone.localdate():%Y-%m-%d}.csv"
+        )
+        writer.writerow(
+            [_("When"), _("Who"), _("Action"), _("Object"), _("Details"), _("IP address")]
+        )
+        for event in events.iterator():
+            writer.writerow(
+                [
+                    timezone.localtime(event.created_at).strftime("%d.%m.%Y %H:%M:%S"),
+                    event.actor_label,
+                    event.get_action_display(),
+                    f"{event.object_type} {event.object_id}".strip(),
+                    event.data or "",
+                    event.ip_address or "",
+                ]
+            )
+        return response
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "analytics/audit_log.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
