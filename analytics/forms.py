@@ -7,7 +7,7 @@ from schools.models import AuditAction
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Who"), required=False, max_length=100)
     action = forms.ChoiceField(
-        label=_("Action"), required=False, choices=[("", _("all"))] + list(AuditAction.choices)
+        label=_("Action"), required=False, choices=[("", _("all")), *AuditAction.choices]
     )
     since = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
