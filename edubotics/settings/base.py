@@ -192,3 +192,9 @@ LOGGING = {
 }
 
 ENVIRONMENT = env("ENVIRONMENT", default="local")
+
+# Product analytics (PostHog, EU) and errors (Sentry): off unless configured; both anonymised.
+POSTHOG_API_KEY = env("POSTHOG_API_KEY", default="")
+POSTHOG_HOST = env("POSTHOG_HOST", default="https://eu.i.posthog.com")
+ANALYTICS_HASH_KEY = env("ANALYTICS_HASH_KEY", default=SECRET_KEY)
+SENTRY_DSN = env("SENTRY_DSN", default="")
