@@ -39,3 +39,4 @@ messages: setup
 # Benchmarks (not tests): need PostgreSQL and Redis in DATABASE_URL / CELERY_BROKER_URL.
 bench: setup
 	$(PY) bench/trainings_throughput.py
+	$(PY) bench/dashboards.py

@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from schools.models import Classroom, Enrollment, Membership, School
+from training.models import Training
 
 
 def test_the_demo_school_loads_twice_without_duplicates_and_its_logins_work(db, capsys):
@@ -14,6 +15,9 @@ def test_the_demo_school_loads_twice_without_duplicates_and_its_logins_work(db, 
     assert Classroom.objects.filter(school=school).count() == 1
     assert Enrollment.objects.filter(school=school).count() == 5
     assert school.seat_limit == 30 and school.restriction() == ""  # room to try the import
+    assert (
+        Training.objects.filter(school=school).count() == 60
+    )  # weeks of history for the dashboards
     assert "edubotics-demo" in capsys.readouterr().out
 
     client = Client()

@@ -114,6 +114,8 @@ class Training(SchoolOwned):
             models.Index(fields=["school", "created_at"]),
             models.Index(fields=["student", "status"]),
             models.Index(fields=["status", "off_peak"]),
+            models.Index(fields=["school", "completed_at"]),  # dashboards: per day / per month
+            models.Index(fields=["classroom", "status"]),
         ]
 
     def __str__(self):

@@ -2,15 +2,21 @@
 
 It lives in the project package because it fills every app (schools, billing, …)."""
 
+import random
+from datetime import timedelta
+
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from billing.models import BillingAccount
 from billing.services import limits_override
 from schools.models import Classroom, Enrollment, Membership, Role, School, User
+from training.costs import cost_for
 from training.demo_dataset import DEMO_REPO_ID, make_demo_dataset
+from training.models import Status, Training
 
 DEMO_PASSWORD = "edubotics-demo"
 DEMO_SEATS = 30
@@ -47,6 +53,8 @@ class Command(BaseCommand):
             student = self._person(school, None, first, last, Role.STUDENT, username=username)
             Enrollment.objects.get_or_create(school=school, classroom=classroom, student=student)
             students.append(username)
+        if not Training.objects.for_school(school).exists():
+            self._history(school, classroom)
         if not settings.HF_TOKEN:  # the local Hub folder gets the demo dataset
             self.stdout.write(
                 f"  demo dataset: {DEMO_REPO_ID} in {make_demo_dataset(settings.HUB_LOCAL_DIR)}"
@@ -57,6 +65,47 @@ class Command(BaseCommand):
         self.stdout.write(f"  teacher:      {teacher.user.email}")
         self.stdout.write(f"  students:     {', '.join(students)}")
         self.stdout.write(f"  join code of “{classroom.name}”: {classroom.join_code}")
+
+    def _history(self, school, classroom):
+        """Six weeks of finished trainings, so the dashboards have something to show."""
+        rng = random.Random(7)
+        now = timezone.now()
+        students = list(Membership.objects.for_school(school).filter(role=Role.STUDENT))
+        trainings = []
+        for n in range(60):
+            finished = now - timedelta(days=rng.uniform(1, 42))
+            seconds = rng.randint(600, 2400)
+            ok = rng.random() < 0.85
+            curve = [
+                [step, round(0.3 * (0.92 ** (step / 160)) + rng.uniform(0, 0.01), 5)]
+                for step in range(160, 8001, 160)
+            ]
+            trainings.append(
+                Training(
+                    school=school,
+                    student=(student := rng.choice(students)),
+                    classroom=classroom,
+                    started_by=student,
+                    model_name=f"edubotics-ai/{school.slug}-act-hist{n:04d}",
+                    dataset=DEMO_REPO_ID,
+                    policy_type=rng.choice(["ACT", "ACT", "ACT_BBOX", "GR00T"]),
+                    steps=8000,
+                    batch_size=120,
+                    status=Status.COMPLETED if ok else Status.FAILED,
+                    progress_step=8000 if ok else 3200,
+                    progress_total=8000,
+                    loss_curve=curve if ok else curve[:20],
+                    latest_loss=curve[-1][1] if ok else curve[19][1],
+                    error_message="" if ok else "CUDA out of memory",
+                    hub_model_id=f"edubotics-ai/{school.slug}-act-hist{n:04d}" if ok else "",
+                    started_at=finished - timedelta(seconds=seconds),
+                    completed_at=finished,
+                    duration_seconds=seconds if ok else None,
+                    cost_eur=cost_for(seconds) if ok else None,
+                    cost_estimate_eur=cost_for(1200),
+                )
+            )
+        Training.objects.bulk_create(trainings)
 
     def _person(self, school, email, first, last, role, username=None) -> Membership:
         user, created = User.objects.get_or_create(
