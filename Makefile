@@ -32,7 +32,7 @@ test: setup
 # Re-extract the strings, fill in the German from locale/de_translations.py, rebuild the
 # committed .mo (needs GNU gettext: apt-get install gettext).
 messages: setup
-	$(PY) manage.py makemessages --locale de --ignore ".venv/*" --ignore "tests/*" --ignore "locale/*" --no-obsolete
+	$(PY) manage.py makemessages --locale de --ignore ".venv/*" --ignore "tests/*" --ignore "locale/*" --ignore "bench/*" --no-obsolete
 	$(PY) locale/de_translations.py
 	$(PY) manage.py compilemessages --locale de --ignore ".venv/*"
 
