@@ -277,7 +277,7 @@ def school_overview(*, school: School, now=None) -> SchoolOverview:
         MonthCost(
             m,
             round((per_month.get(m, {}).get("seconds") or 0) / 3600, 2),
-            per_month.get(m, {}).get("cost") or Decimal("0"),
+            Decimal(per_month.get(m, {}).get("cost") or 0).quantize(Decimal("0.01")),
         )
         for m in months
     ]

@@ -21,12 +21,13 @@ def bar_chart(rows, label_attr, series, caption):
         for series_index, value in enumerate(row_values):
             height = value / top * (HEIGHT - 2 * PAD)
             y -= height
+            # Coordinates are formatted here, not by the (localised) template: SVG needs a point.
             bars.append(
                 {
-                    "x": PAD + index * slot + slot * 0.15,
-                    "y": y,
-                    "w": slot * 0.7,
-                    "h": height,
+                    "x": f"{PAD + index * slot + slot * 0.15:.1f}",
+                    "y": f"{y:.1f}",
+                    "w": f"{slot * 0.7:.1f}",
+                    "h": f"{height:.1f}",
                     "series": series_index,
                     "title": f"{getattr(row, label_attr)}: {value:g}",
                 }

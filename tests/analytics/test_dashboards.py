@@ -125,6 +125,7 @@ def test_the_school_overview(classroom, school):
         (date(2026, 10, 1), 1.0),
     ]
     assert len(overview.months) == 12 and overview.success_rate == 50.0
+    assert str(overview.months[-1].cost_eur) == "0.33"
     assert overview.counted_this_month == 1 and overview.seats_used == 1
 
 
@@ -221,3 +222,28 @@ def test_the_classroom_csv_opens_in_german_excel(as_teacher, classroom):
         "1",
         "50,0",
     ]
+
+
+def test_bar_coordinates_stay_numbers_in_german(as_admin, school, classroom, settings):
+    from django.utils import translation
+
+    student = EnrollmentFactory(classroom=classroom).student
+    finished(student, classroom, Status.COMPLETED, timezone_now() - timedelta(hours=1), 1234)
+    with translation.override("de"):
+        page = as_admin.get(
+            reverse("classroom_progress", args=[school.slug, classroom.pk]),
+            headers={"accept-language": "de"},
+        ).content.decode()
+    import re
+
+    heights = re.findall(r'<rect x="([^"]+)" y="([^"]+)" width="([^"]+)" height="([^"]+)"', page)
+    assert heights and all("," not in value for rect in heights for value in rect)
+    assert any(float(rect[3]) > 0 for rect in heights)
+    width = re.search(r'<span style="width: ([^%]+)%', page).group(1)
+    assert "," not in width and float(width) >= 0
+
+
+def timezone_now():
+    from django.utils import timezone
+
+    return timezone.now()

@@ -9,6 +9,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from billing.models import BillingAccount
@@ -20,6 +21,7 @@ from training.models import Status, Training
 
 DEMO_PASSWORD = "edubotics-demo"
 DEMO_SEATS = 30
+DEMO_QUOTA = 200  # the seeded history must not use up the month before anyone tries a training
 STUDENTS = [
     ("Anna", "Müller"),
     ("Ben", "Schäfer"),
@@ -46,7 +48,7 @@ class Command(BaseCommand):
         )
         if BillingAccount.objects.get(school=school).seat_override is None:
             # Room to try the class-list import on the trial (which has Starter's 5 seats).
-            limits_override(school=school, seats=DEMO_SEATS, quota=None, staff_label="demo")
+            limits_override(school=school, seats=DEMO_SEATS, quota=DEMO_QUOTA, staff_label="demo")
         students = []
         for first, last in STUDENTS:
             username = f"demo.{first.lower()}"
@@ -106,6 +108,9 @@ class Command(BaseCommand):
                 )
             )
         Training.objects.bulk_create(trainings)
+        Training.objects.filter(school=school, model_name__contains="-hist").update(
+            created_at=F("started_at")
+        )
 
     def _person(self, school, email, first, last, role, username=None) -> Membership:
         user, created = User.objects.get_or_create(
