@@ -21,13 +21,14 @@ NAMES = {
     AuditAction.STUDENTS_IMPORTED: "students_imported",
     AuditAction.MEMBER_ADDED: "member_added",
     AuditAction.TRAINING_CREATED: "training_started",
+    AuditAction.MODEL_RATED: "model_rated",
 }
 STATUS_NAMES = {
     "completed": "training_completed",
     "failed": "training_failed",
     "cancelled": "training_cancelled",
 }
-SAFE_PROPERTIES = {"package", "policy", "count", "role", "to"}
+SAFE_PROPERTIES = {"package", "policy", "count", "role", "to", "rating"}
 
 
 def keyed_hash(value: str) -> str:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from schools.models import Classroom, Membership, Role, School
 from schools.services.seats import seats_used
-from training.models import ACTIVE_STATUSES, Status, Training
+from training.models import ACTIVE_STATUSES, ControlSession, Status, Training
 from training.services import month_start, trainings_counted_this_month
 
 FINISHED = Q(status=Status.COMPLETED) | Q(status=Status.FAILED)
@@ -193,13 +193,24 @@ class StudentProgress:
     stats: TrainingStats
     daily: list[DayCount]
     recent: list[Training]  # completed, with their loss curves
+    ratings: list[ControlSession]  # how their models did on the robot
+    average_rating: float | None
 
 
 def student_progress(*, student: Membership, now=None) -> StudentProgress:
     trainings = Training.objects.for_school(student.school).filter(student=student)
     recent = list(trainings.filter(status=Status.COMPLETED).order_by("-completed_at")[:6])
+    rated = ControlSession.objects.for_school(student.school).filter(
+        student=student, rating__isnull=False
+    )
+    average = rated.aggregate(average=Avg("rating"))["average"]
+    ratings = list(rated.select_related("training").order_by("-ended_at")[:10])
     return StudentProgress(
-        training_stats(student=student), daily_counts(trainings, student.school, now=now), recent
+        training_stats(student=student),
+        daily_counts(trainings, student.school, now=now),
+        recent,
+        ratings,
+        round(average, 1) if average else None,
     )
 
 

@@ -272,6 +272,7 @@ class AuditAction(models.TextChoices):
     TRAINING_CREATED = "training_created", _("training created")
     TRAINING_STATUS_CHANGED = "training_status_changed", _("training status changed")
     TRAINING_CANCELLED = "training_cancelled", _("training cancelled")
+    MODEL_RATED = "model_rated", _("model rated")
 
 
 class AuditEvent(SchoolOwned):

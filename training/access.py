@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from schools.access import _get_or_404, classrooms_taught_by
 from schools.models import Classroom, Membership, Role
 
-from .models import Training
+from .models import ControlSession, Training
 
 
 def trainings_visible_to(membership: Membership) -> QuerySet[Training]:
@@ -34,3 +34,19 @@ def access_training(*, membership: Membership, training_id, for_write=False) -> 
     if for_write and membership.role == Role.STUDENT and training.student_id != membership.pk:
         raise PermissionDenied
     return training
+
+
+def access_control_session(
+    *, membership: Membership, session_id, for_write=False
+) -> ControlSession:
+    """Sessions of the trainings the member may see; only the student closes their own."""
+    visible = trainings_visible_to(membership).values("pk")
+    session = _get_or_404(
+        ControlSession.objects.for_school(membership.school)
+        .filter(training__in=visible)
+        .select_related("training"),
+        session_id,
+    )
+    if for_write and session.student_id != membership.pk:
+        raise PermissionDenied
+    return session

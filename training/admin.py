@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from .models import Status, Training
+from .models import ControlSession, Status, Training
 from .services import training_cancel, training_poll
 
 
@@ -59,3 +59,33 @@ class TrainingAdmin(admin.ModelAdmin):
         for training in queryset.select_related("school"):
             training_poll(training=training)
         self.message_user(request, _("Asked the backend."))
+
+
+@admin.register(ControlSession)
+class ControlSessionAdmin(admin.ModelAdmin):
+    list_display = [
+        "training",
+        "school",
+        "student",
+        "rating",
+        "duration_seconds",
+        "started_at",
+        "ended_at",
+    ]
+    list_filter = ["rating", "school"]
+    search_fields = ["training__model_name", "school__name"]
+    list_select_related = ["training", "school", "student__user", "student__school"]
+    readonly_fields = [
+        "school",
+        "student",
+        "training",
+        "started_at",
+        "ended_at",
+        "duration_seconds",
+        "data",
+        "feedback",
+        "rating",
+    ]
+
+    def has_add_permission(self, request):
+        return False

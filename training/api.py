@@ -18,13 +18,25 @@ from rest_framework.views import APIView
 from schools.access import access_member
 from schools.selectors import memberships_of_user
 
-from .access import access_training
+from .access import access_control_session, access_training
 from .costs import estimate
 from .datasets import dataset_check
-from .models import PolicyType, Training
+from .models import ControlSession, PolicyType, Training
 from .runner import sign
-from .selectors import models_of_user, training_for_callback, trainings_for_member
-from .services import default_parameters, training_cancel, training_record_event, training_start
+from .selectors import (
+    control_sessions_for_member,
+    models_of_user,
+    training_for_callback,
+    trainings_for_member,
+)
+from .services import (
+    control_session_close,
+    control_session_open,
+    default_parameters,
+    training_cancel,
+    training_record_event,
+    training_start,
+)
 
 
 def api_membership(request):
@@ -209,3 +221,65 @@ class TrainingEvents(APIView):
         with transaction.atomic():
             training_record_event(training=training, event=event)
         return Response({"ok": True})
+
+
+class ControlSessionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ControlSession
+        fields = [
+            "id",
+            "training",
+            "started_at",
+            "ended_at",
+            "duration_seconds",
+            "rating",
+            "feedback",
+            "data",
+        ]
+        read_only_fields = fields
+
+
+class ControlSessionOpenSerializer(serializers.Serializer):
+    training_id = serializers.IntegerField(
+        help_text="The trained model (a completed training) to run."
+    )
+
+
+class ControlSessionCloseSerializer(serializers.Serializer):
+    rating = serializers.IntegerField(required=False, min_value=1, max_value=5)
+    feedback = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    data = serializers.JSONField(required=False)
+
+
+class ControlSessionList(ListAPIView):
+    serializer_class = ControlSessionSerializer
+
+    def get_queryset(self):
+        return control_sessions_for_member(membership=api_membership(self.request))
+
+    @extend_schema(request=ControlSessionOpenSerializer, responses={201: ControlSessionSerializer})
+    def post(self, request):
+        membership = api_membership(request)
+        data = ControlSessionOpenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        training = access_training(
+            membership=membership, training_id=data.validated_data["training_id"]
+        )
+        session = control_session_open(actor=membership, training=training)
+        return Response(ControlSessionSerializer(session).data, status=status.HTTP_201_CREATED)
+
+
+class ControlSessionClose(APIView):
+    @extend_schema(request=ControlSessionCloseSerializer, responses=ControlSessionSerializer)
+    def post(self, request, session_id):
+        membership = api_membership(request)
+        session = access_control_session(
+            membership=membership, session_id=session_id, for_write=True
+        )
+        data = ControlSessionCloseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(
+            ControlSessionSerializer(
+                control_session_close(actor=membership, session=session, **data.validated_data)
+            ).data
+        )

@@ -17,4 +17,10 @@ urlpatterns = [
     ),
     path("datasets/validate", api.DatasetValidate.as_view(), name="api_dataset_validate"),
     path("models", api.ModelList.as_view(), name="api_models"),
+    path("control-sessions", api.ControlSessionList.as_view(), name="api_control_sessions"),
+    path(
+        "control-sessions/<int:session_id>/close",
+        api.ControlSessionClose.as_view(),
+        name="api_control_session_close",
+    ),
 ]

@@ -3,6 +3,7 @@
 import secrets
 import uuid
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -133,3 +134,38 @@ class Training(SchoolOwned):
 
     def new_submit_key(self):
         self.submit_key = uuid.uuid4()
+
+
+class ControlSession(SchoolOwned):
+    """A student runs a trained model on a robot (the robot app opens and closes it), then says
+    how it went. Teachers read the ratings."""
+
+    student = models.ForeignKey(
+        Membership,
+        on_delete=models.PROTECT,
+        related_name="control_sessions",
+        verbose_name=_("student"),
+    )
+    training = models.ForeignKey(
+        Training, on_delete=models.PROTECT, related_name="control_sessions", verbose_name=_("model")
+    )
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    duration_seconds = models.PositiveIntegerField(_("duration (s)"), null=True, blank=True)
+    data = models.JSONField(_("recorded data"), default=dict, blank=True)
+    feedback = models.TextField(_("feedback"), blank=True, max_length=2000)
+    rating = models.PositiveSmallIntegerField(
+        _("rating (1–5)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+
+    class Meta:
+        verbose_name = _("AI control session")
+        verbose_name_plural = _("AI control sessions")
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["school", "student"])]
+
+    def __str__(self):
+        return f"{self.training} ({self.started_at:%Y-%m-%d %H:%M})"

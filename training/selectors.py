@@ -6,7 +6,7 @@ from django.http import Http404
 from schools.models import Membership
 
 from .access import trainings_visible_to
-from .models import ACTIVE_STATUSES, Status, Training
+from .models import ACTIVE_STATUSES, ControlSession, Status, Training
 
 
 def active_trainings() -> QuerySet[Training]:
@@ -42,3 +42,12 @@ def training_for_callback(*, training_id) -> Training:
         return Training.objects.select_related("school").get(pk=training_id)
     except Training.DoesNotExist:
         raise Http404 from None
+
+
+def control_sessions_for_member(*, membership: Membership) -> QuerySet[ControlSession]:
+    visible = trainings_visible_to(membership).values("pk")
+    return (
+        ControlSession.objects.for_school(membership.school)
+        .filter(training__in=visible)
+        .order_by("-started_at")
+    )

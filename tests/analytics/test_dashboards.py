@@ -175,7 +175,7 @@ def test_dashboards_take_the_same_queries_at_any_size(
                 school.slug,
                 Membership.objects.filter(school=school, role=Role.STUDENT).first().pk,
             ],
-        ): 9,
+        ): 11,  # + the ratings and their average
     }
     for url, queries in pages.items():
         client.get(url)
@@ -247,3 +247,29 @@ def timezone_now():
     from django.utils import timezone
 
     return timezone.now()
+
+
+@pytest.mark.parametrize("trainings", [3, 300])
+def test_the_stats_api_takes_the_same_queries_at_any_size(
+    student, classroom, trainings, django_assert_num_queries
+):
+    Training.objects.bulk_create(
+        Training(
+            school=student.school,
+            student=student,
+            classroom=classroom,
+            model_name=f"m{n}",
+            dataset="a/b",
+            policy_type="ACT",
+            status=Status.COMPLETED,
+            duration_seconds=60,
+        )
+        for n in range(trainings)
+    )
+    from django.test import Client
+
+    client = Client(
+        headers={"authorization": f"Token {Token.objects.create(user=student.user).key}"}
+    )
+    with django_assert_num_queries(4):  # token + user, memberships, totals, by policy type
+        assert client.get("/api/v1/me/stats").json()["total"] == trainings

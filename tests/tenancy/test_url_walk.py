@@ -18,6 +18,7 @@ from tests.factories import (
     SchoolFactory,
     TrainingFactory,
 )
+from training.models import ControlSession
 
 OUR_APPS = ("schools.", "training.", "billing.", "analytics.", "edubotics.")
 # Patterns of ours with a parameter that is not a tenant object id, and why that is safe.
@@ -50,8 +51,11 @@ def school_b(db):
         "classroom_id": enrollment.classroom.pk,
         "member_id": enrollment.student.pk,
         "invitation_id": InvitationFactory(school=enrollment.school).pk,
-        "training_id": TrainingFactory(
-            student=enrollment.student, classroom=enrollment.classroom
+        "training_id": (
+            training := TrainingFactory(student=enrollment.student, classroom=enrollment.classroom)
+        ).pk,
+        "session_id": ControlSession.objects.create(
+            school=enrollment.school, student=enrollment.student, training=training
         ).pk,
     }
 
