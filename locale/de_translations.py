@@ -533,6 +533,23 @@ DE = {
     "The school can start %(left)s more trainings this month.": "Die Schule kann diesen Monat noch %(left)s Trainings starten.",
     "My models": "Meine Modelle",
     "No models yet: start a training.": "Noch keine Modelle: Starte ein Training.",
+    "model rated": "Modell bewertet",
+    "How the models did on the robot": "So liefen die Modelle auf dem Roboter",
+    "Average rating: %(average)s of 5": "Durchschnittliche Bewertung: %(average)s von 5",
+    "Rating": "Bewertung",
+    "Feedback": "Rückmeldung",
+    "No rated robot runs yet.": "Noch keine bewerteten Roboterläufe.",
+    "model": "Modell",
+    "ended": "beendet",
+    "duration (s)": "Dauer (s)",
+    "recorded data": "aufgezeichnete Daten",
+    "feedback": "Rückmeldung",
+    "rating (1–5)": "Bewertung (1–5)",
+    "AI control session": "KI-Steuerungssitzung",
+    "AI control sessions": "KI-Steuerungssitzungen",
+    "Students run their own models.": "Schüler:innen lassen ihre eigenen Modelle laufen.",
+    "Only a finished model can run on a robot.": "Nur ein fertiges Modell kann auf einem Roboter laufen.",
+    "This session is already closed.": "Diese Sitzung ist bereits beendet.",
 }
 
 ENTRY = re.compile(r'^(msgid(?:_plural)?) ((?:".*"\n)+)', re.M)
