@@ -8,7 +8,6 @@ production); creates a throw-away school and removes it afterwards.
 """
 
 import logging
-import os
 import statistics
 import sys
 import tempfile
@@ -17,18 +16,12 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "edubotics.settings.local")
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
 
-import django
-
-django.setup()
-
-from celery.contrib.testing.worker import start_worker  # noqa: E402
-from django.conf import settings  # noqa: E402
-
-from edubotics.celery import app  # noqa: E402
-from schools.models import (  # noqa: E402
-    AuditEvent,
+from bench.common import remove_school
+from edubotics.celery import app
+from schools.models import (
     Classroom,
     Enrollment,
     Membership,
@@ -36,10 +29,10 @@ from schools.models import (  # noqa: E402
     School,
     User,
 )
-from training import backends  # noqa: E402
-from training.demo_dataset import DEMO_REPO_ID, make_demo_dataset  # noqa: E402
-from training.models import Status, Training  # noqa: E402
-from training.services import training_start  # noqa: E402
+from training import backends
+from training.demo_dataset import DEMO_REPO_ID, make_demo_dataset
+from training.models import Status, Training
+from training.services import training_start
 
 
 class NoWorkBackend(backends.Backend):
@@ -114,15 +107,7 @@ def main(count: int):
             f"start → queued: median {statistics.median(waits) * 1000:.0f} ms, p95 {waits[int(0.95 * (len(waits) - 1))] * 1000:.0f} ms"
         )
     finally:
-        Training.objects.filter(school=school).delete()
-        AuditEvent.objects.filter(school=school).delete()
-        Enrollment.objects.filter(school=school).delete()
-        Classroom.objects.filter(school=school).delete()
-        users = [m.user_id for m in Membership.objects.filter(school=school)]
-        Membership.objects.filter(school=school).delete()
-        User.objects.filter(pk__in=users).delete()
-        school.billing.delete()
-        school.delete()
+        remove_school(school)
 
 
 if __name__ == "__main__":

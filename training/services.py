@@ -25,12 +25,6 @@ from .models import ACTIVE_STATUSES, FINISHED_STATUSES, ControlSession, PolicyTy
 
 logger = logging.getLogger(__name__)
 STUDENT_ACTIVE_LIMIT = 2
-LIMITS = {
-    "steps": (1, 1_000_000),
-    "batch_size_act": (1, 150),
-    "epochs": (1, 100),
-    "batch_size_groot": (1, 128),
-}
 
 
 def month_start(school: School, now: datetime | None = None) -> datetime:
