@@ -550,6 +550,8 @@ DE = {
     "Students run their own models.": "Schüler:innen lassen ihre eigenen Modelle laufen.",
     "Only a finished model can run on a robot.": "Nur ein fertiges Modell kann auf einem Roboter laufen.",
     "This session is already closed.": "Diese Sitzung ist bereits beendet.",
+    "The training process was never started.": "Der Trainingsprozess wurde nie gestartet.",
+    "The training process stopped unexpectedly.": "Der Trainingsprozess wurde unerwartet beendet.",
 }
 
 ENTRY = re.compile(r'^(msgid(?:_plural)?) ((?:".*"\n)+)', re.M)

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from . import Backend, CallStatus
 
@@ -62,7 +63,7 @@ class LocalBackend(Backend):
             return (
                 CallStatus("unknown")
                 if run_dir.exists()
-                else CallStatus("failed", error="The training process was never started.")
+                else CallStatus("failed", error=_("The training process was never started."))
             )
         try:
             os.kill(int(pid_file.read_text()), 0)
@@ -74,7 +75,7 @@ class LocalBackend(Backend):
                 if (run_dir / "log.txt").exists()
                 else []
             )
-            error = "The training process stopped unexpectedly."
+            error = _("The training process stopped unexpectedly.")
             return CallStatus(
                 "failed", {"type": "failed", "error": error, "log_tail": "\n".join(log)}, error
             )
