@@ -1,8 +1,11 @@
 """A local HTTP server that speaks the part of the Hugging Face Hub's API huggingface_hub uses to
-read a dataset file: HEAD/GET .../resolve/<revision>/<path>, with the Hub's error headers for a
-missing repo, a gated or private one, and a missing file. Datasets come from a LocalHubStore folder."""
+read a dataset file (HEAD/GET .../resolve/<revision>/<path>, with the Hub's error headers for a
+missing repo, a gated or private one, and a missing file) and to push a model (create a repo,
+pre-upload, commit files inline). Everything lives in a LocalHubStore-shaped folder."""
 
+import base64
 import hashlib
+import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -14,6 +17,7 @@ COMMIT = "a" * 40
 class HubStandIn:
     def __init__(self, root: Path, private: set[str] = frozenset()):
         self.root, self.private = root, set(private)
+        self.posts: list[str] = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_port}"
 
@@ -67,5 +71,51 @@ class HubStandIn:
 
             def do_GET(self):
                 self._serve(True)
+
+            def _json(self, body, status=200):
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_POST(self):
+                path = urlsplit(self.path).path.strip("/").split("/")
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                hub.posts.append("/".join(path))
+                if path[:2] == ["api", "validate-yaml"]:  # the model card's metadata
+                    return self._json({"warnings": [], "errors": []})
+                if path[:3] == ["api", "repos", "create"]:
+                    name = json.loads(body)
+                    return self._json(
+                        {"url": f"{hub.url}/{name.get('organization')}/{name['name']}"}
+                    )
+                if path[:2] == ["api", "models"] and path[4] == "preupload":
+                    files = json.loads(body)["files"]
+                    return self._json(
+                        {
+                            "files": [
+                                {"path": f["path"], "uploadMode": "regular", "shouldIgnore": False}
+                                for f in files
+                            ]
+                        }
+                    )
+                if path[:2] == ["api", "models"] and path[4] == "commit":
+                    target = hub.root / "models" / path[2] / path[3]
+                    for line in body.decode().splitlines():
+                        item = json.loads(line)
+                        if item.get("key") == "file":
+                            file = target / item["value"]["path"]
+                            file.parent.mkdir(parents=True, exist_ok=True)
+                            file.write_bytes(base64.b64decode(item["value"]["content"]))
+                    return self._json(
+                        {
+                            "commitUrl": f"{hub.url}/{path[2]}/{path[3]}/commit/{COMMIT}",
+                            "commitOid": COMMIT,
+                            "pullRequestUrl": None,
+                        }
+                    )
+                return self._error(404, "RepoNotFound")
 
         return Handler

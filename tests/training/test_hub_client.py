@@ -48,3 +48,15 @@ def test_the_platform_says_private_in_the_users_words(hub_server, settings):
     settings.HF_TOKEN, settings.HF_ENDPOINT = "hf_test_token", hub_server.url
     with pytest.raises(ApplicationError, match="private or gated"):
         dataset_check("school/secret-recordings")
+
+
+def test_a_model_is_pushed_through_the_hub_client(hub_server, hub, tmp_path):
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "model.npz").write_bytes(b"\x00weights")
+    (folder / "README.md").write_text("# demo-act-1234\n")
+    url = store(hub_server).upload_model(folder, "edubotics-ai/goethe-act-1234abcd")
+    assert url.endswith("/edubotics-ai/goethe-act-1234abcd")
+    pushed = hub / "models" / "edubotics-ai" / "goethe-act-1234abcd"
+    assert (pushed / "model.npz").read_bytes() == b"\x00weights" and (pushed / "README.md").exists()
+    assert "api/repos/create" in hub_server.posts
