@@ -140,7 +140,7 @@ def test_sentry_gets_no_personal_data(sentry, admin, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError(f"could not save settings for {user.email} from 203.0.113.7")
 
-    monkeypatch.setattr("schools.views.school_update", broken)
+    monkeypatch.setattr("schools.views.members.school_update", broken)
     client = Client(raise_request_exception=False, REMOTE_ADDR="203.0.113.7")
     client.force_login(user)
     body = {"name": f"Schule von {user.email}", "language": "de", "time_zone": "Europe/Berlin"}

@@ -1,0 +1,1 @@
+"""The school's server-rendered pages, one module per topic."""

@@ -1,0 +1,163 @@
+"""Students of a classroom: add one, import a class list, the login sheet, passwords, removal."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from ..access import access_classroom, access_member, role_required
+from ..errors import ApplicationError
+from ..forms import (
+    StudentForm,
+    StudentImportForm,
+)
+from ..models import Role
+from ..services.students import (
+    Credentials,
+    student_password_reset,
+    student_unenroll,
+    students_create,
+)
+from ..student_csv import (
+    MAX_BYTES,
+    ImportRejected,
+    RowError,
+    StudentRow,
+    check_username,
+    parse_students_csv,
+)
+from .base import (
+    LOGIN_SHEET_SESSION_KEY,
+    confirm_page,
+    post_action,
+    tenant_url,
+)
+
+
+def show_login_sheet(request, classroom, credentials: list[Credentials]):
+    request.session[LOGIN_SHEET_SESSION_KEY] = {
+        "school": request.school.pk,
+        "classroom": classroom.name if classroom else "",
+        "students": [vars(c) for c in credentials],
+    }
+    return redirect(tenant_url(request, "login_sheet"))
+
+
+@role_required(Role.TEACHER)
+def student_add(request, classroom_id):
+    classroom = access_classroom(
+        membership=request.membership, classroom_id=classroom_id, for_write=True
+    )
+    form = StudentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        row = StudentRow(line=1, **form.cleaned_data)
+        row.username = row.username.lower()
+        try:
+            if row.username and (problem := check_username(row.username)):
+                raise ImportRejected([RowError(1, problem, "username")])
+            credentials = students_create(actor=request.membership, classroom=classroom, rows=[row])
+            return show_login_sheet(request, classroom, credentials)
+        except ImportRejected as rejected:
+            for error in rejected.errors:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+    return render(request, "schools/student_add.html", {"form": form, "classroom": classroom})
+
+
+@role_required(Role.TEACHER)
+def student_import(request, classroom_id):
+    classroom = access_classroom(
+        membership=request.membership, classroom_id=classroom_id, for_write=True
+    )
+    form = StudentImportForm(request.POST or None, request.FILES or None)
+    row_errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            data = upload.read(MAX_BYTES + 1)
+            rows = parse_students_csv(data)
+            credentials = students_create(actor=request.membership, classroom=classroom, rows=rows)
+            count = len(credentials)
+            messages.success(
+                request,
+                ngettext("%(count)d student imported.", "%(count)d students imported.", count)
+                % {"count": count},
+            )
+            return show_login_sheet(request, classroom, credentials)
+        except ImportRejected as rejected:
+            form.add_error(None, rejected.message)
+            row_errors = rejected.errors
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+    return render(
+        request,
+        "schools/student_import.html",
+        {"form": form, "classroom": classroom, "row_errors": row_errors},
+    )
+
+
+@role_required(Role.TEACHER)
+def login_sheet(request):
+    sheet = request.session.get(LOGIN_SHEET_SESSION_KEY)
+    if not sheet or sheet["school"] != request.school.pk:
+        sheet = None
+    if request.method == "POST":  # printed: forget the passwords
+        request.session.pop(LOGIN_SHEET_SESSION_KEY, None)
+        messages.info(request, _("The passwords were removed from this page."))
+        return redirect(tenant_url(request, "dashboard"))
+    return render(
+        request,
+        "schools/login_sheet.html",
+        {"sheet": sheet, "login_url": request.build_absolute_uri(reverse("account_login"))},
+    )
+
+
+@role_required(Role.TEACHER)
+def student_remove(request, classroom_id, member_id):
+    classroom = access_classroom(
+        membership=request.membership, classroom_id=classroom_id, for_write=True
+    )
+    student = access_member(membership=request.membership, member_id=member_id, for_write=True)
+    back = tenant_url(request, "classroom_detail", classroom.pk)
+    if request.method != "POST":
+        return confirm_page(
+            request,
+            title=_("Remove %(name)s from “%(classroom)s”?")
+            % {"name": student.user.get_full_name(), "classroom": classroom.name},
+            text=_("The student keeps their account and stays in the school."),
+            button=_("Remove from classroom"),
+            cancel_url=back,
+        )
+    return post_action(
+        request,
+        student_unenroll,
+        _("Student removed from the classroom."),
+        back,
+        actor=request.membership,
+        classroom=classroom,
+        student=student,
+    )
+
+
+@role_required(Role.TEACHER)
+def student_password(request, member_id):
+    student = access_member(membership=request.membership, member_id=member_id, for_write=True)
+    if request.method != "POST":
+        return confirm_page(
+            request,
+            title=_("Reset the password of %(name)s?") % {"name": student.user.get_full_name()},
+            text=_(
+                "The old password stops working at once. You get a login card with the new one."
+            ),
+            button=_("Reset password"),
+            cancel_url=tenant_url(request, "dashboard"),
+            danger=False,
+        )
+    try:
+        credentials = student_password_reset(actor=request.membership, student=student)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect(tenant_url(request, "dashboard"))
+    return show_login_sheet(request, None, [credentials])
