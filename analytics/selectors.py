@@ -13,7 +13,7 @@ from django.utils import timezone
 from schools.models import Classroom, Membership, Role, School
 from schools.services.seats import seats_used
 from training.models import ACTIVE_STATUSES, ControlSession, Status, Training
-from training.services import month_start, trainings_counted_this_month
+from training.selectors import month_start, trainings_counted_this_month
 
 FINISHED = Q(status=Status.COMPLETED) | Q(status=Status.FAILED)
 

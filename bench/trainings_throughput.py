@@ -32,7 +32,7 @@ from schools.models import (
 from training import backends
 from training.demo_dataset import DEMO_REPO_ID, make_demo_dataset
 from training.models import Status, Training
-from training.services import training_start
+from training.services.start import training_start
 
 
 class NoWorkBackend(backends.Backend):

@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from .models import ControlSession, Status, Training
-from .services import training_cancel, training_poll
+from .services.lifecycle import training_cancel, training_poll
 
 
 @admin.register(Training)

@@ -29,14 +29,9 @@ from .selectors import (
     training_for_callback,
     trainings_for_member,
 )
-from .services import (
-    control_session_close,
-    control_session_open,
-    default_parameters,
-    training_cancel,
-    training_record_event,
-    training_start,
-)
+from .services.lifecycle import training_cancel, training_record_event
+from .services.sessions import control_session_close, control_session_open
+from .services.start import default_parameters, training_start
 
 
 def api_membership(request):

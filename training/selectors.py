@@ -1,9 +1,13 @@
 """Reads of trainings, shaped so a page or API response takes a fixed number of queries."""
 
-from django.db.models import QuerySet
-from django.http import Http404
+import zoneinfo
+from datetime import datetime, timedelta
 
-from schools.models import Membership
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from schools.models import Membership, School
 
 from .access import trainings_visible_to
 from .models import ACTIVE_STATUSES, ControlSession, Status, Training
@@ -50,4 +54,23 @@ def control_sessions_for_member(*, membership: Membership) -> QuerySet[ControlSe
         ControlSession.objects.for_school(membership.school)
         .filter(training__in=visible)
         .order_by("-started_at")
+    )
+
+
+def month_start(school: School, now: datetime | None = None) -> datetime:
+    local = timezone.localtime(now or timezone.now(), zoneinfo.ZoneInfo(school.time_zone))
+    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def next_month_start(school: School, now: datetime | None = None) -> datetime:
+    start = month_start(school, now)
+    return (start + timedelta(days=32)).replace(day=1)
+
+
+def trainings_counted_this_month(school: School, now: datetime | None = None):
+    """What counts against the quota: trainings that ran (completed, or cancelled after they
+    started running). Failed ones and ones cancelled before they ran do not."""
+    return Training.objects.for_school(school).filter(
+        Q(status=Status.COMPLETED) | Q(status=Status.CANCELLED, started_at__isnull=False),
+        started_at__gte=month_start(school, now),
     )

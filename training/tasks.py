@@ -6,7 +6,7 @@ from django.conf import settings
 
 from .backends import BackendUnavailable, get_backend
 from .selectors import active_trainings
-from .services import training_poll, training_submit, trainings_release_off_peak
+from .services.lifecycle import training_poll, training_submit, trainings_release_off_peak
 
 RETRY = {
     "autoretry_for": (BackendUnavailable,),

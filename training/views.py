@@ -19,7 +19,8 @@ from .costs import estimate
 from .datasets import dataset_check
 from .forms import TrainingForm
 from .selectors import trainings_for_member
-from .services import default_parameters, training_cancel, training_start
+from .services.lifecycle import training_cancel
+from .services.start import default_parameters, training_start
 from .templatetags.charts import loss_chart
 
 

@@ -11,7 +11,7 @@ from tests.factories import TrainingFactory
 from training.backends import BackendRejected, BackendUnavailable
 from training.backends.modal import ModalBackend
 from training.models import Status
-from training.services import payload_for, training_poll, training_submit
+from training.services.lifecycle import payload_for, training_poll, training_submit
 from training.tasks import submit_training
 
 

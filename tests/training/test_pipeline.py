@@ -11,7 +11,7 @@ from edubotics.celery import app
 from tests.conftest import postgres_only, redis_only
 from tests.factories import EnrollmentFactory
 from training.models import Status, Training
-from training.services import training_start
+from training.services.start import training_start
 
 from .conftest import DEMO
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from tests.factories import TrainingFactory
 from training.backends.local import LocalBackend
 from training.models import Status
-from training.services import training_poll, training_submit
+from training.services.lifecycle import training_poll, training_submit
 from training.tasks import poll_trainings, release_off_peak
 
 

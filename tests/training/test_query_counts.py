@@ -7,7 +7,8 @@ from rest_framework.authtoken.models import Token
 from schools.models import AuditEvent
 from tests.factories import EnrollmentFactory, TrainingFactory
 from training.models import Status, Training
-from training.services import training_cancel, training_start
+from training.services.lifecycle import training_cancel
+from training.services.start import training_start
 
 from .conftest import DEMO
 

@@ -15,7 +15,7 @@ from tests.factories import (
     TrainingFactory,
 )
 from training.models import Status, Training
-from training.services import training_start
+from training.services.start import training_start
 
 from .conftest import DEMO
 

@@ -9,7 +9,8 @@ from schools.errors import ApplicationError
 from schools.models import School
 from tests.factories import ClassroomFactory, EnrollmentFactory, TeacherFactory, TrainingFactory
 from training.models import Status, Training
-from training.services import training_start, trainings_counted_this_month
+from training.selectors import trainings_counted_this_month
+from training.services.start import training_start
 
 from .conftest import DEMO
 

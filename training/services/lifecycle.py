@@ -1,194 +1,28 @@
-"""Every write to a training: start (with the school's limits), submit, follow, cancel, finish."""
+"""A training after its start: submitted at most once, followed, finished by the runner's reports, cancelled."""
 
 import logging
-import uuid
-import zoneinfo
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from schools.access import classrooms_taught_by
 from schools.audit import audit_record
 from schools.errors import ApplicationError
-from schools.models import AuditAction, Classroom, Membership, Restriction, Role, School
+from schools.models import AuditAction, Membership, Role
 
-from .backends import BackendRejected, BackendUnavailable, get_backend
-from .costs import DEFAULT_GPU, cost_for, estimate
-from .datasets import dataset_check, hub_store, model_repo_id
-from .models import ACTIVE_STATUSES, FINISHED_STATUSES, ControlSession, PolicyType, Status, Training
+from ..backends import BackendRejected, BackendUnavailable, get_backend
+from ..costs import cost_for
+from ..datasets import hub_store
+from ..models import (
+    FINISHED_STATUSES,
+    Status,
+    Training,
+)
 
 logger = logging.getLogger(__name__)
-STUDENT_ACTIVE_LIMIT = 2
-
-
-def month_start(school: School, now: datetime | None = None) -> datetime:
-    local = timezone.localtime(now or timezone.now(), zoneinfo.ZoneInfo(school.time_zone))
-    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-
-
-def next_month_start(school: School, now: datetime | None = None) -> datetime:
-    start = month_start(school, now)
-    return (start + timedelta(days=32)).replace(day=1)
-
-
-def trainings_counted_this_month(school: School, now: datetime | None = None):
-    """What counts against the quota: trainings that ran (completed, or cancelled after they
-    started running). Failed ones and ones cancelled before they ran do not."""
-    return Training.objects.for_school(school).filter(
-        Q(status=Status.COMPLETED) | Q(status=Status.CANCELLED, started_at__isnull=False),
-        started_at__gte=month_start(school, now),
-    )
-
-
-def default_parameters(policy: str, cameras: int, steps, batch_size, epochs):
-    """Defaults derived from the dataset, for what the student left empty."""
-    if policy == PolicyType.GR00T:
-        return None, batch_size or 64, epochs or 10
-    batch = batch_size or max(1, 120 // max(cameras, 1))
-    return steps or min(800_000 // batch, 8_000), batch, None
-
-
-def _check_student(actor: Membership, student: Membership, classroom: Classroom | None):
-    if (
-        student.school_id != actor.school_id
-        or student.role != Role.STUDENT
-        or not student.is_active
-    ):
-        raise ApplicationError(_("Trainings are started for active students of this school."))
-    if actor.role == Role.STUDENT and actor.pk != student.pk:
-        raise ApplicationError(_("Students start their own trainings."))
-    if actor.role == Role.TEACHER:
-        taught = Classroom.objects.for_school(actor.school).filter(classrooms_taught_by(actor))
-        if not student.enrollments.filter(classroom__in=taught).exists():
-            raise ApplicationError(
-                _("Teachers start trainings for students of their own classrooms.")
-            )
-    if classroom is not None and not classroom.enrollments.filter(student=student).exists():
-        raise ApplicationError(_("The student is not in this classroom."), field="classroom")
-
-
-def _check_limits(school: School, student: Membership, off_peak: bool):
-    """Inside the transaction that locked the school row: no start slips past a limit."""
-    if reason := school.restriction():
-        raise ApplicationError(
-            _(
-                "%(reason)s New trainings cannot start until a school admin chooses a package under Billing."
-            )
-            % {"reason": Restriction(reason).label}
-        )
-    trainings = Training.objects.for_school(school)
-    used = trainings_counted_this_month(school).count()
-    active = trainings.filter(status__in=ACTIVE_STATUSES)
-    if used + active.count() >= school.monthly_training_quota:
-        raise ApplicationError(
-            _(
-                "The school has used its %(quota)d trainings for this month (%(used)d ran, %(active)d waiting or running). More are possible from %(date)s."
-            )
-            % {
-                "quota": school.monthly_training_quota,
-                "used": used,
-                "active": active.count(),
-                "date": date_format(next_month_start(school), "DATE_FORMAT"),
-            }
-        )
-    if not off_peak and active.filter(off_peak=False).count() >= school.concurrent_training_limit:
-        raise ApplicationError(
-            _(
-                "%(limit)d trainings of this school are already waiting or running, the most at once. A slot frees up when one of them finishes; or queue this one for tonight."
-            )
-            % {"limit": school.concurrent_training_limit}
-        )
-    if active.filter(student=student).count() >= STUDENT_ACTIVE_LIMIT:
-        raise ApplicationError(
-            _(
-                "%(name)s already has %(limit)d trainings waiting or running. Start the next one when one of them finishes."
-            )
-            % {
-                "name": student.user.get_full_name() or student.user.username,
-                "limit": STUDENT_ACTIVE_LIMIT,
-            }
-        )
-
-
-def training_start(
-    *,
-    actor: Membership,
-    student: Membership,
-    dataset: str,
-    policy_type: str,
-    classroom: Classroom | None = None,
-    steps: int | None = None,
-    batch_size: int | None = None,
-    epochs: int | None = None,
-    learning_rate: float | None = None,
-    object_description: str = "",
-    off_peak: bool = False,
-) -> Training:
-    _check_student(actor, student, classroom)
-    if policy_type == PolicyType.ACT_BBOX and not object_description.strip():
-        raise ApplicationError(
-            _("ACT with bounding boxes needs a short description of the object to detect."),
-            field="object_description",
-        )
-    info = dataset_check(dataset)  # outside the lock: it asks the Hub
-    steps, batch_size, epochs = default_parameters(
-        policy_type, info.cameras, steps, batch_size, epochs
-    )
-    guess = estimate(
-        policy=policy_type, steps=steps, batch_size=batch_size, epochs=epochs, frames=info.frames
-    )
-    with transaction.atomic():
-        school = School.objects.select_for_update().get(pk=actor.school_id)
-        _check_limits(school, student, off_peak)
-        short_id = uuid.uuid4().hex[:8]
-        classroom = (
-            classroom
-            or Classroom.objects.for_school(school).filter(enrollments__student=student).first()
-        )
-        training = Training.objects.create(
-            school=school,
-            student=student,
-            classroom=classroom,
-            started_by=actor,
-            dataset=info.repo_id,
-            policy_type=policy_type,
-            object_description=object_description.strip(),
-            steps=steps,
-            batch_size=batch_size,
-            epochs=epochs,
-            learning_rate=learning_rate,
-            off_peak=off_peak,
-            model_name=model_repo_id(
-                school_slug=school.slug, policy=policy_type, short_id=short_id
-            ),
-            progress_total=steps or epochs or 0,
-            gpu_type=DEFAULT_GPU,
-            cost_estimate_eur=guess.cost_eur,
-        )
-        audit_record(
-            school=school,
-            action=AuditAction.TRAINING_CREATED,
-            actor=actor,
-            target=training,
-            data={"policy": policy_type, "dataset": info.repo_id},
-        )
-        if not off_peak:
-            _queue_submit(training)
-    return training
-
-
-def _queue_submit(training: Training):
-    from .tasks import (
-        submit_training,  # tasks import services; the queueing goes the other way once
-    )
-
-    transaction.on_commit(lambda: submit_training.delay(training.pk))
 
 
 def _set_status(training: Training, status: str, **fields):
@@ -364,7 +198,7 @@ def training_cancel(
             target=training,
         )
         if training.backend_call_id:
-            from .tasks import cancel_call
+            from ..tasks import cancel_call
 
             call_id = training.backend_call_id
             transaction.on_commit(lambda: cancel_call.delay(call_id))
@@ -428,47 +262,8 @@ def trainings_release_off_peak(*, limit: int) -> list[int]:
         .values_list("pk", flat=True)[:limit]
     )
     Training.objects.filter(pk__in=ids).update(off_peak=False)
-    from .tasks import submit_training
+    from ..tasks import submit_training
 
     for pk in ids:
         submit_training.delay(pk)
     return ids
-
-
-def control_session_open(*, actor: Membership, training: Training) -> ControlSession:
-    """A student starts running one of their finished models on a robot."""
-    if actor.role != Role.STUDENT or training.student_id != actor.pk:
-        raise ApplicationError(_("Students run their own models."))
-    if training.status != Status.COMPLETED:
-        raise ApplicationError(_("Only a finished model can run on a robot."))
-    return ControlSession.objects.create(school=actor.school, student=actor, training=training)
-
-
-@transaction.atomic
-def control_session_close(
-    *,
-    actor: Membership,
-    session: ControlSession,
-    rating: int | None = None,
-    feedback: str = "",
-    data: dict | None = None,
-) -> ControlSession:
-    session = ControlSession.objects.select_for_update().get(pk=session.pk)
-    if session.ended_at:
-        raise ApplicationError(_("This session is already closed."))
-    now = timezone.now()
-    session.ended_at, session.duration_seconds = (
-        now,
-        int((now - session.started_at).total_seconds()),
-    )
-    session.rating, session.feedback, session.data = rating, feedback.strip(), data or {}
-    session.save()
-    if rating is not None:
-        audit_record(
-            school=actor.school,
-            action=AuditAction.MODEL_RATED,
-            actor=actor,
-            target=session,
-            data={"rating": rating, "policy": session.training.policy_type},
-        )
-    return session
