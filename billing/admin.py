@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from .models import BillingAccount
-from .services import billing_sync, limits_override
+from .services.accounts import billing_sync, limits_override
 
 
 @admin.register(BillingAccount)

@@ -13,7 +13,7 @@ from djstripe.event_handlers import djstripe_receiver
 from schools.models import School
 
 from .models import BillingAccount
-from .services import billing_account_open, billing_sync
+from .services.accounts import billing_account_open, billing_sync
 
 logger = logging.getLogger(__name__)
 EVENTS = [

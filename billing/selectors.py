@@ -10,7 +10,7 @@ from schools.services.seats import seats_used
 
 from .models import BillingAccount
 from .packages import PACKAGES, Package
-from .services import subscription_current, subscription_state
+from .services.accounts import subscription_current, subscription_state
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""The Billing page of a school (admins only) and its actions, all through billing.services."""
+"""The Billing page of a school (admins only) and its actions, all through billing's services."""
 
 import logging
 
@@ -12,9 +12,9 @@ from schools.access import role_required
 from schools.errors import ApplicationError
 from schools.models import Role
 
-from . import services
 from .packages import package_by_key
 from .selectors import billing_overview
+from .services import accounts, purchases
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ def billing(request):
     if request.GET.get("checkout") == "done":
         # Back from Stripe Checkout: re-read now rather than wait for the webhook.
         try:
-            services.billing_sync(school=request.school, actor_label=str(request.user))
+            accounts.billing_sync(school=request.school, actor_label=str(request.user))
             messages.success(
                 request,
                 _("Thank you! Your package is active as soon as Stripe confirms the payment."),
@@ -44,7 +44,7 @@ def billing(request):
         "billing/billing.html",
         {
             "overview": billing_overview(school=request.school),
-            "payments_configured": services.payments_configured(),
+            "payments_configured": accounts.payments_configured(),
         },
     )
 
@@ -54,7 +54,7 @@ def billing(request):
 def checkout(request, package_key):
     base = request.build_absolute_uri(_billing_url(request))
     try:
-        url = services.checkout_start(
+        url = purchases.checkout_start(
             actor=request.membership,
             package_key=package_key,
             success_url=f"{base}?checkout=done",
@@ -83,7 +83,7 @@ def change(request, package_key):
             },
         )
     try:
-        services.package_change(actor=request.membership, package_key=package_key)
+        purchases.package_change(actor=request.membership, package_key=package_key)
         messages.success(request, _("Your package is now %(package)s.") % {"package": package.name})
     except ApplicationError as error:
         messages.error(request, error.message)
@@ -95,7 +95,7 @@ def change(request, package_key):
 def portal(request):
     try:
         return redirect(
-            services.portal_open(
+            purchases.portal_open(
                 actor=request.membership,
                 return_url=request.build_absolute_uri(_billing_url(request)),
             )

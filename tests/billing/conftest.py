@@ -7,7 +7,7 @@ import pytest
 import stripe
 from djstripe.models import WebhookEndpoint
 
-from billing.services import packages_sync
+from billing.services.catalogue import packages_sync
 
 from .stripe_stand_in import StripeStandIn
 

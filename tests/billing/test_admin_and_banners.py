@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from billing.models import BillingAccount
 from billing.packages import PACKAGES
-from billing.services import customer_for_school, entitlement_refresh
+from billing.services.accounts import entitlement_refresh
+from billing.services.purchases import customer_for_school
 from schools.models import AuditEvent
 from tests.factories import UserFactory
 

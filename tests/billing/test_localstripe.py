@@ -14,7 +14,8 @@ from djstripe.models import Customer, Product, WebhookEventTrigger
 
 from billing.models import BillingAccount
 from billing.packages import PACKAGES
-from billing.services import customer_for_school, product_sync
+from billing.services.catalogue import product_sync
+from billing.services.purchases import customer_for_school
 from tests.conftest import postgres_only
 
 from .conftest import WEBHOOK_SECRET

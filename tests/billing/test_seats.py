@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from billing.models import BillingAccount
-from billing.services import entitlement_refresh
+from billing.services.accounts import entitlement_refresh
 from schools.errors import ApplicationError
 from schools.models import Membership, Role
 from schools.services.students import students_create

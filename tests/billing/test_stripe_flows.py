@@ -92,7 +92,8 @@ def test_the_portal_opens_for_the_schools_customer(packages, as_admin, school):
 
 def subscribed(packages, school, package=STANDARD):
     account = BillingAccount.objects.get(school=school)
-    from billing.services import billing_sync, customer_for_school
+    from billing.services.accounts import billing_sync
+    from billing.services.purchases import customer_for_school
 
     customer = customer_for_school(school=school)
     subscription = packages.subscribe(customer.id, package)

@@ -9,7 +9,7 @@ import logging
 from djstripe.models import WebhookEventTrigger
 
 from billing.packages import PACKAGES
-from billing.services import customer_for_school
+from billing.services.purchases import customer_for_school
 from schools.models import AuditEvent, Restriction
 
 from .conftest import deliver, event, sign

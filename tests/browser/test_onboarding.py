@@ -4,7 +4,7 @@ import re
 
 from django.core import mail
 
-from billing.services import limits_override
+from billing.services.accounts import limits_override
 from schools.models import Membership, Role, School
 
 pytestmark = __import__("pytest").mark.browser

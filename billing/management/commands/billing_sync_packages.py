@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from billing.services import packages_sync
+from billing.services.catalogue import packages_sync
 from schools.errors import ApplicationError
 
 

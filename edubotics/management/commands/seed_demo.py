@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from billing.models import BillingAccount
-from billing.services import limits_override
+from billing.services.accounts import limits_override
 from schools.models import Classroom, Enrollment, Membership, Role, School, User
 from training.costs import cost_for
 from training.demo_dataset import DEMO_REPO_ID, make_demo_dataset
