@@ -552,6 +552,15 @@ DE = {
     "This session is already closed.": "Diese Sitzung ist bereits beendet.",
     "The training process was never started.": "Der Trainingsprozess wurde nie gestartet.",
     "The training process stopped unexpectedly.": "Der Trainingsprozess wurde unerwartet beendet.",
+    "Not allowed": "Nicht erlaubt",
+    "You are not allowed to do this": "Das ist Ihnen nicht erlaubt",
+    "Your role in this school does not include this page. Ask a teacher or your school admin if you need it.": "Ihre Rolle in dieser Schule umfasst diese Seite nicht. Fragen Sie eine Lehrkraft oder Ihren Schuladmin, wenn Sie sie brauchen.",
+    "To my overview": "Zu meiner Übersicht",
+    "Not found": "Nicht gefunden",
+    "This page does not exist": "Diese Seite gibt es nicht",
+    "Or it belongs to a school or classroom you are not part of. Check the address, or go back to your overview.": "Oder sie gehört zu einer Schule oder einem Kurs, zu dem Sie nicht gehören. Prüfen Sie die Adresse oder gehen Sie zurück zu Ihrer Übersicht.",
+    "Something went wrong": "Etwas ist schiefgelaufen",
+    "This is not your fault. Please try again in a moment; if it keeps happening, tell your school admin.": "Das liegt nicht an Ihnen. Bitte versuchen Sie es gleich noch einmal; passiert es wieder, sagen Sie Ihrem Schuladmin Bescheid.",
 }
 
 ENTRY = re.compile(r'^(msgid(?:_plural)?) ((?:".*"\n)+)', re.M)

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from schools.access import access_member
+from schools.errors import ApplicationError
 from schools.selectors import memberships_of_user
 
 from .access import access_control_session, access_training
@@ -46,9 +47,7 @@ def api_membership(request):
         return memberships[0]
     if not memberships:
         raise NotFound(_("You are not a member of any school."))
-    raise ValidationError(
-        {"message": _("You belong to several schools: name one in the X-School header.")}
-    )
+    raise ApplicationError(_("You belong to several schools: name one in the X-School header."))
 
 
 class TrainingSerializer(serializers.ModelSerializer):

@@ -187,3 +187,22 @@ def test_a_completed_model_links_to_the_hub(student, classroom, settings):
         .content.decode()
     )
     assert 'href="https://huggingface.co/edubotics-ai/goethe-act-1234abcd"' in page
+
+
+def test_a_member_of_two_schools_is_told_to_name_one(student, outsider):
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(school=outsider.school, user=student.user, role="student")
+    client = api(student)
+    response = client.get("/api/v1/trainings")
+    assert response.status_code == 400
+    assert response.json() == {
+        "message": "You belong to several schools: name one in the X-School header."
+    }
+    assert (
+        client.get("/api/v1/trainings", headers={"x-school": student.school.slug}).status_code
+        == 200
+    )
+    assert (
+        client.get("/api/v1/trainings", headers={"x-school": "no-such-school"}).status_code == 404
+    )
