@@ -45,10 +45,9 @@ def _csv_response(filename: str) -> tuple[HttpResponse, csv.writer]:
     return response, csv.writer(response, delimiter=";")
 
 
+@role_required(Role.TEACHER)
 def classroom_progress(request, classroom_id):
-    classroom = access_classroom(
-        membership=request.membership, classroom_id=classroom_id, for_write=True
-    )
+    classroom = access_classroom(membership=request.membership, classroom_id=classroom_id)
     sort = request.GET.get("sort") if request.GET.get("sort") in COLUMNS else "name"
     descending = request.GET.get("dir") == "desc"
     progress = selectors.classroom_progress(classroom=classroom, sort=sort, descending=descending)

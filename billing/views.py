@@ -38,7 +38,6 @@ def billing(request):
                 request, _("Stripe is confirming your payment; this page updates in a moment.")
             )
         return redirect(_billing_url(request))
-    request.school.refresh_from_db()
     return render(
         request,
         "billing/billing.html",

@@ -30,7 +30,7 @@ def role_required(role: Role):
     return decorator
 
 
-def _get_or_404(queryset, pk):
+def get_or_404(queryset, pk):
     try:
         return queryset.get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError):
@@ -49,7 +49,7 @@ def access_classroom(*, membership: Membership, classroom_id, for_write=False) -
         classrooms = classrooms.filter(classrooms_taught_by(membership)).distinct()
     elif membership.role == Role.STUDENT:
         classrooms = classrooms.filter(enrollments__student=membership)
-    classroom = _get_or_404(classrooms, classroom_id)
+    classroom = get_or_404(classrooms, classroom_id)
     classroom.school = membership.school  # same row; saves a query on every page
     if for_write and membership.role == Role.STUDENT:
         raise PermissionDenied
@@ -68,7 +68,7 @@ def access_member(*, membership: Membership, member_id, for_write=False) -> Memb
         ).distinct()
     elif membership.role == Role.STUDENT:
         members = members.filter(pk=membership.pk)
-    member = _get_or_404(members, member_id)
+    member = get_or_404(members, member_id)
     member.school = membership.school
     if for_write and membership.role == Role.STUDENT:
         raise PermissionDenied
@@ -78,4 +78,4 @@ def access_member(*, membership: Membership, member_id, for_write=False) -> Memb
 def access_invitation(*, membership: Membership, invitation_id) -> Invitation:
     if membership.role != Role.ADMIN:
         raise PermissionDenied
-    return _get_or_404(Invitation.objects.for_school(membership.school), invitation_id)
+    return get_or_404(Invitation.objects.for_school(membership.school), invitation_id)

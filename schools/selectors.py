@@ -1,5 +1,8 @@
 """Reads, scoped to a school, shaped so a page takes a fixed number of queries."""
 
+import zoneinfo
+from datetime import datetime, time, timedelta
+
 from django.db.models import Count, Q, QuerySet
 
 from .access import classrooms_taught_by
@@ -118,9 +121,6 @@ def audit_events(
     *, school: School, actor: str = "", action: str = "", since=None, until=None
 ) -> QuerySet[AuditEvent]:
     """The school's audit log, newest first, filtered (dates are the school's days)."""
-    import zoneinfo
-    from datetime import datetime, time, timedelta
-
     events = AuditEvent.objects.for_school(school)
     tz = zoneinfo.ZoneInfo(school.time_zone)
     if actor:

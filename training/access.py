@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from schools.access import _get_or_404, classrooms_taught_by
+from schools.access import classrooms_taught_by, get_or_404
 from schools.models import Classroom, Membership, Role
 
 from .models import ControlSession, Training
@@ -27,7 +27,7 @@ def trainings_visible_to(membership: Membership) -> QuerySet[Training]:
 
 
 def access_training(*, membership: Membership, training_id, for_write=False) -> Training:
-    training = _get_or_404(
+    training = get_or_404(
         trainings_visible_to(membership).select_related("student__user", "classroom"), training_id
     )
     training.school = membership.school
@@ -41,7 +41,7 @@ def access_control_session(
 ) -> ControlSession:
     """Sessions of the trainings the member may see; only the student closes their own."""
     visible = trainings_visible_to(membership).values("pk")
-    session = _get_or_404(
+    session = get_or_404(
         ControlSession.objects.for_school(membership.school)
         .filter(training__in=visible)
         .select_related("training"),

@@ -196,6 +196,11 @@ def test_a_teacher_sees_only_their_classrooms_progress(as_teacher, teacher, scho
     )
 
 
+def test_students_do_not_read_their_classrooms_progress(as_student, classroom):
+    url = reverse("classroom_progress", args=[classroom.school.slug, classroom.pk])
+    assert as_student.get(url).status_code == 403
+
+
 def test_the_classroom_csv_opens_in_german_excel(as_teacher, classroom):
     student = EnrollmentFactory(
         classroom=classroom, student__user__last_name="Müller", student__user__first_name="Jürgen"

@@ -1,6 +1,7 @@
 """Charts as server-rendered SVG: no CDN, readable in print, with a table for screen readers."""
 
 from django import template
+from django.conf import settings
 from django.template.loader import render_to_string
 
 register = template.Library()
@@ -40,8 +41,6 @@ def loss_chart(curve, label=""):
 @register.filter
 def hub_url(model_id: str) -> str:
     """Where a model lives on the Hub ("" with the embedded local folder, which has no web page)."""
-    from django.conf import settings
-
     if not model_id or not settings.HF_TOKEN:
         return ""
     return f"{(settings.HF_ENDPOINT or 'https://huggingface.co').rstrip('/')}/{model_id}"
