@@ -151,7 +151,11 @@ DJSTRIPE_USE_NATIVE_JSONFIELD = True
 # Trainings. GPU jobs on Modal when MODAL_TOKEN_ID is set, else a local process (embedded
 # default); models and datasets on the Hub when HF_TOKEN is set, else a folder laid out like it.
 MODAL_TOKEN_ID = env("MODAL_TOKEN_ID", default="")
+MODAL_TOKEN_SECRET = env("MODAL_TOKEN_SECRET", default="")
 TRAINING_BACKEND = env("TRAINING_BACKEND", default="modal" if MODAL_TOKEN_ID else "local")
+# What the local backend's process trains with: "demo" (the small NumPy model, no LeRobot
+# needed) or "lerobot" (LeRobot's own trainer, installed on this machine). Modal always uses LeRobot.
+LOCAL_TRAINER = env("LOCAL_TRAINER", default="demo")
 MODAL_APP_NAME = env("MODAL_APP_NAME", default="edubotics-training")
 MODAL_SUBMISSIONS_DICT = env("MODAL_SUBMISSIONS_DICT", default="edubotics-submissions")
 LOCAL_RUNS_DIR = env("LOCAL_RUNS_DIR", default=str(VAR_DIR / "runs"))
@@ -161,7 +165,9 @@ HF_ORG = env("HF_ORG", default="edubotics-ai")
 HUB_LOCAL_DIR = env("HUB_LOCAL_DIR", default=str(VAR_DIR / "hub"))
 TRAINING_TIME_LIMIT_SECONDS = 3 * 3600
 TRAINING_LIMIT_MARGIN_SECONDS = 10 * 60
-TRAINING_RESUBMIT_AFTER_SECONDS = 10 * 60  # a submission that left no trace by then is redone
+# A submission whose job has not started by then (no container, no runner process) is submitted
+# again under the same key, once; after that it fails with the reason.
+TRAINING_RESUBMIT_AFTER_SECONDS = 10 * 60
 OFF_PEAK_BATCH = env.int("OFF_PEAK_BATCH", default=50)
 CELERY_BEAT_SCHEDULE = {
     "poll-trainings": {"task": "training.tasks.poll_trainings", "schedule": 30.0},
@@ -192,6 +198,7 @@ LOGGING = {
 }
 
 ENVIRONMENT = env("ENVIRONMENT", default="local")
+DEMO_DATA_ALLOWED = True  # `seed_demo` (a school with known passwords); production says no
 
 # Product analytics (PostHog, EU) and errors (Sentry): off unless configured; both anonymised.
 POSTHOG_API_KEY = env("POSTHOG_API_KEY", default="")

@@ -1,9 +1,22 @@
 """Production: everything from the environment, HTTPS only, and no embedded stand-ins."""
 
+from ipaddress import ip_address
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CELERY_BROKER_URL, DATABASES, HF_TOKEN, STRIPE_SECRET_KEY, TRAINING_BACKEND, env
+from .base import (
+    CELERY_BROKER_URL,
+    DATABASES,
+    HF_ENDPOINT,
+    HF_TOKEN,
+    MODAL_TOKEN_ID,
+    MODAL_TOKEN_SECRET,
+    STRIPE_SECRET_KEY,
+    TRAINING_BACKEND,
+    env,
+)
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # no default: refuse to start without one
@@ -24,6 +37,31 @@ if not HF_TOKEN:
     raise ImproperlyConfigured(
         "Production keeps datasets and models on the Hugging Face Hub: set HF_TOKEN."
     )
+
+
+# Outside services must be the real ones: Modal with its credentials, and no Hub or Stripe
+# stand-in on this machine (tests point HF_ENDPOINT and STRIPE_API_HOST at loopback servers).
+def _is_loopback(url: str) -> bool:
+    host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost" or host.endswith(".localhost")
+
+
+if not (MODAL_TOKEN_ID and MODAL_TOKEN_SECRET):
+    raise ImproperlyConfigured(
+        "Production trains on Modal: set MODAL_TOKEN_ID and MODAL_TOKEN_SECRET."
+    )
+for _name, _url in (
+    ("HF_ENDPOINT", HF_ENDPOINT),
+    ("STRIPE_API_HOST", env("STRIPE_API_HOST", default="")),
+):
+    if _url and _is_loopback(_url):
+        raise ImproperlyConfigured(
+            f"Production talks to the real services: {_name} points at this machine ({_url})."
+        )
+DEMO_DATA_ALLOWED = False
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -34,8 +34,15 @@ STUDENTS = [
 class Command(BaseCommand):
     help = "Create (or refresh) the demo school and print its logins."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError(
+                "The demo school (known passwords) is not loaded under production settings."
+            )
+        self.load()
+
+    @transaction.atomic
+    def load(self):
         school, _ = School.objects.get_or_create(
             slug="demo", defaults={"name": "Demo-Gymnasium EduBotics"}
         )
