@@ -388,8 +388,6 @@ DE = {
     "The training failed:": "Das Training ist fehlgeschlagen:",
     "Last lines of the log": "Letzte Zeilen des Protokolls",
     "tonight": "heute Nacht",
-    "Retry: submit again as a new GPU job": "Wiederholen: als neuen GPU-Auftrag senden",
-    "Failed trainings were submitted again.": "Fehlgeschlagene Trainings wurden erneut gesendet.",
     "Trainings cancelled.": "Trainings abgebrochen.",
     "Follow now (ask the GPU backend)": "Jetzt nachfragen (beim GPU-Backend)",
     "Asked the backend.": "Beim Backend nachgefragt.",
@@ -561,6 +559,16 @@ DE = {
     "Or it belongs to a school or classroom you are not part of. Check the address, or go back to your overview.": "Oder sie gehört zu einer Schule oder einem Kurs, zu dem Sie nicht gehören. Prüfen Sie die Adresse oder gehen Sie zurück zu Ihrer Übersicht.",
     "Something went wrong": "Etwas ist schiefgelaufen",
     "This is not your fault. Please try again in a moment; if it keeps happening, tell your school admin.": "Das liegt nicht an Ihnen. Bitte versuchen Sie es gleich noch einmal; passiert es wieder, sagen Sie Ihrem Schuladmin Bescheid.",
+    # Faults: jobs that never start, checked runner reports, staff retry
+    "The GPU job did not start within %(minutes)d minutes, also when submitted a second time. Please start the training again later.": "Der GPU-Auftrag ist auch beim zweiten Senden nicht innerhalb von %(minutes)d Minuten gestartet. Bitte starte das Training später noch einmal.",
+    "A report is a JSON object with a known type.": "Eine Meldung ist ein JSON-Objekt mit einem bekannten Typ.",
+    "A progress report needs numbers for step, total and loss (%(name)s is not one).": "Eine Fortschrittsmeldung braucht Zahlen für step, total und loss (%(name)s ist keine).",
+    "A progress report needs a whole step of 0 or more and a whole total of 1 or more.": "Eine Fortschrittsmeldung braucht einen ganzzahligen step ab 0 und ein ganzzahliges total ab 1.",
+    "Only failed trainings can be retried.": "Nur fehlgeschlagene Trainings können wiederholt werden.",
+    "Retry: start again as a new attempt": "Wiederholen: als neuen Versuch starten",
+    "%(training)s starts again.": "%(training)s startet erneut.",
+    "submissions": "Übergaben",
+    "How often this attempt was handed to the GPU backend (again if it never started).": "Wie oft dieser Versuch an das GPU-Backend übergeben wurde (erneut, wenn er nie gestartet ist).",
 }
 
 ENTRY = re.compile(r'^(msgid(?:_plural)?) ((?:".*"\n)+)', re.M)

@@ -3,8 +3,10 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from schools.errors import ApplicationError
+
 from .models import ControlSession, Status, Training
-from .services.lifecycle import training_cancel, training_poll
+from .services.lifecycle import training_cancel, training_poll, training_retry
 
 
 @admin.register(Training)
@@ -30,21 +32,15 @@ class TrainingAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description=_("Retry: submit again as a new GPU job"))
+    @admin.action(description=_("Retry: start again as a new attempt"))
     def retry(self, request, queryset):
-        from .tasks import submit_training
-
-        for training in queryset.filter(status=Status.FAILED):
-            Training.objects.filter(pk=training.pk).update(
-                status=Status.PENDING,
-                submit_key=None,
-                submitted_at=None,
-                backend_call_id="",
-                error_message="",
-                completed_at=None,
-            )
-            submit_training.delay(training.pk)
-        self.message_user(request, _("Failed trainings were submitted again."))
+        for training in queryset.filter(status=Status.FAILED).select_related("school"):
+            try:
+                training_retry(training=training, staff_label=f"staff: {request.user}")
+            except ApplicationError as error:
+                self.message_user(request, f"{training}: {error.message}", messages.ERROR)
+            else:
+                self.message_user(request, _("%(training)s starts again.") % {"training": training})
 
     @admin.action(description=_("Cancel"))
     def cancel(self, request, queryset):

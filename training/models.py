@@ -85,6 +85,13 @@ class Training(SchoolOwned):
         ),
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submissions = models.PositiveSmallIntegerField(
+        _("submissions"),
+        default=0,
+        help_text=_(
+            "How often this attempt was handed to the GPU backend (again if it never started)."
+        ),
+    )
     backend_call_id = models.CharField(_("backend call id"), max_length=120, blank=True)
     callback_secret = models.CharField(max_length=64, default=new_callback_secret, editable=False)
     hub_model_id = models.CharField(_("model on the Hub"), max_length=200, blank=True)

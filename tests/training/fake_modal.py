@@ -36,6 +36,8 @@ class FakeModal:
         self.calls: dict[str, FakeCall] = {}
         self.submissions: dict[str, str] = {}  # what the app's function records as it starts
         self.failures: list[Exception] = []  # raised, in order, by the next spawns
+        self.containers_start = True  # False: spawned calls wait for a container that never comes
+        self.on_spawn = lambda: None  # runs inside spawn, before Modal answers (races)
         self.deployed = True
         fake = self
 
@@ -51,9 +53,11 @@ class FakeModal:
                             )
                         if fake.failures:
                             raise fake.failures.pop(0)
+                        fake.on_spawn()
                         call = FakeCall(fake, name, payload, key)
                         fake.calls[call.object_id] = call
-                        fake.submissions[key] = call.object_id
+                        if fake.containers_start:
+                            fake.submissions[key] = call.object_id
                         return call
 
                 return Deployed

@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
@@ -206,3 +207,41 @@ def test_a_member_of_two_schools_is_told_to_name_one(student, outsider):
     assert (
         client.get("/api/v1/trainings", headers={"x-school": "no-such-school"}).status_code == 404
     )
+
+
+def test_a_replayed_old_report_moves_nothing_backwards(student):
+    training = TrainingFactory(student=student, status=Status.RUNNING)
+    report(training, {"type": "progress", "step": 20, "total": 200, "loss": 0.9})
+    report(training, {"type": "progress", "step": 80, "total": 200, "loss": 0.25})
+    assert (
+        report(training, {"type": "progress", "step": 20, "total": 200, "loss": 0.9}).status_code
+        == 200
+    )
+    training.refresh_from_db()
+    assert training.progress_step == 80 and training.latest_loss == 0.25
+    assert training.loss_curve == [[20, 0.9], [80, 0.25]]
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"type": "progress", "total": 200, "loss": 0.5},
+        {"type": "progress", "step": "zwanzig", "total": 200, "loss": 0.5},
+        {"type": "progress", "step": 20, "loss": 0.5},
+        {"type": "progress", "step": 20, "total": "200", "loss": 0.5},
+        {"type": "progress", "step": -1, "total": 200, "loss": 0.5},
+        {"type": "progress", "step": 20, "total": 0, "loss": 0.5},
+        {"type": "progress", "step": 2.5, "total": 200, "loss": 0.5},
+        {"type": "progress", "step": 20, "total": 200, "loss": None},
+        {"type": "progress", "step": 20, "total": 200, "loss": float("nan")},
+        [{"type": "progress", "step": 20, "total": 200, "loss": 0.5}],
+        {"type": "explode"},
+        "completed",
+    ],
+)
+def test_a_malformed_signed_report_is_400_and_changes_nothing(student, event):
+    training = TrainingFactory(student=student, status=Status.QUEUED, progress_step=10)
+    response = report(training, event)
+    assert response.status_code == 400 and response.json()["message"]
+    training.refresh_from_db()
+    assert training.status == Status.QUEUED and training.progress_step == 10

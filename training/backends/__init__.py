@@ -34,6 +34,11 @@ class Backend:
     def cancel(self, call_id: str) -> None:
         raise NotImplementedError
 
+    def started(self, key: str) -> bool:
+        """Whether the job submitted under this key has begun, by the backend's own record (its
+        container or process is up). A job that never does is submitted again or failed."""
+        raise NotImplementedError
+
     def lookup(self, key: str) -> str | None:
         """The call id a submission with this key got, if it happened (for a worker that died
         between submitting and saving the id)."""

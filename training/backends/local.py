@@ -87,5 +87,8 @@ class LocalBackend(Backend):
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(int(pid_file.read_text()), signal.SIGTERM)
 
+    def started(self, key: str) -> bool:
+        return (self.runs_dir / key / "pid").exists()  # the runner writes it as it starts
+
     def lookup(self, key: str) -> str | None:
         return PREFIX + key if (self.runs_dir / key / "payload.json").exists() else None

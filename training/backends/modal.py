@@ -69,6 +69,9 @@ class ModalBackend(Backend):
     def cancel(self, call_id: str) -> None:
         self._call(lambda: modal.FunctionCall.from_id(call_id).cancel())
 
+    def started(self, key: str) -> bool:
+        return self.lookup(key) is not None
+
     def lookup(self, key: str) -> str | None:
         # The app's function records its call id under the submission key as it starts.
         return self._call(lambda: modal.Dict.from_name(settings.MODAL_SUBMISSIONS_DICT).get(key))

@@ -1,6 +1,7 @@
 """A training after its start: submitted at most once, followed, finished by the runner's reports, cancelled."""
 
 import logging
+import math
 from datetime import timedelta
 
 from django.conf import settings
@@ -11,21 +12,30 @@ from django.utils.translation import gettext as _
 
 from schools.audit import audit_record
 from schools.errors import ApplicationError
-from schools.models import AuditAction, Membership, Role
+from schools.models import AuditAction, Membership, Role, School
 
-from ..backends import BackendRejected, BackendUnavailable, get_backend
+from ..backends import Backend, BackendRejected, BackendUnavailable, get_backend
 from ..costs import cost_for
 from ..datasets import hub_store
 from ..models import (
     FINISHED_STATUSES,
     Status,
     Training,
+    new_callback_secret,
 )
+from .start import check_limits, queue_submit
 
 logger = logging.getLogger(__name__)
 
 
-def _set_status(training: Training, status: str, **fields):
+SUBMISSIONS_PER_ATTEMPT = 2  # the first, and one more if the job did not start
+
+
+def _locked(training_id: int) -> Training:
+    return Training.objects.select_for_update().select_related("school").get(pk=training_id)
+
+
+def _set_status(training: Training, status: str, *, actor_label: str = "EduBotics", **fields):
     old = training.status
     training.status = status
     for name, value in fields.items():
@@ -35,7 +45,7 @@ def _set_status(training: Training, status: str, **fields):
         audit_record(
             school=training.school,
             action=AuditAction.TRAINING_STATUS_CHANGED,
-            actor_label="EduBotics",
+            actor_label=actor_label,
             target=training,
             data={"from": old, "to": status},
         )
@@ -56,6 +66,7 @@ def payload_for(training: Training) -> dict:
         "callback_url": settings.SITE_URL.rstrip("/")
         + reverse("api_training_events", args=[training.pk]),
         "callback_secret": training.callback_secret,
+        "trainer": settings.LOCAL_TRAINER if settings.TRAINING_BACKEND == "local" else "lerobot",
     }
 
 
@@ -66,7 +77,7 @@ def training_submit(*, training_id: int) -> Training:
     key up instead of submitting again, and only resubmits when no trace of it turned up.
     """
     with transaction.atomic():
-        training = Training.objects.select_for_update().select_related("school").get(pk=training_id)
+        training = _locked(training_id)
         if training.status != Status.PENDING or training.backend_call_id:
             return training
         backend = get_backend()
@@ -83,14 +94,25 @@ def training_submit(*, training_id: int) -> Training:
                 return training  # the first attempt may still show up; poll looks again
         training.new_submit_key()
         training.submitted_at = timezone.now()
-        training.save(update_fields=["submit_key", "submitted_at"])
+        training.submissions = 1
+        training.save(update_fields=["submit_key", "submitted_at", "submissions"])
+    return _hand_over(training, backend)
+
+
+def _hand_over(training: Training, backend: Backend) -> Training:
+    """Submits the job under the stored key and saves its call id. The row lock orders this
+    against a cancel: if the training ended meanwhile, the job just created is cancelled too."""
     try:
         call_id = backend.submit(payload_for(training), str(training.submit_key))
     except BackendRejected as error:
         return training_fail(training=training, reason=str(error))
     with transaction.atomic():
-        training = Training.objects.select_for_update().select_related("school").get(pk=training_id)
-        if not training.backend_call_id:
+        training = _locked(training.pk)
+        if training.status in FINISHED_STATUSES:
+            training.backend_call_id = call_id
+            training.save(update_fields=["backend_call_id"])
+            _cancel_on_commit(call_id)
+        elif not training.backend_call_id:
             _set_status(
                 training,
                 Status.QUEUED if training.status == Status.PENDING else training.status,
@@ -100,9 +122,43 @@ def training_submit(*, training_id: int) -> Training:
     return training
 
 
+def _cancel_on_commit(call_id: str):
+    from ..tasks import cancel_call
+
+    transaction.on_commit(lambda: cancel_call.delay(call_id))
+
+
+def _resubmit_unstarted(training: Training, backend: Backend) -> Training:
+    """A job that never started (no container, no runner): submitted once more under the same
+    key, the old call cancelled first; the second time it fails with the reason."""
+    if training.backend_call_id:
+        try:
+            backend.cancel(training.backend_call_id)  # unavailable: poll tries again later
+        except BackendRejected:
+            logger.warning("could not cancel %s", training.backend_call_id, exc_info=True)
+    if training.submissions >= SUBMISSIONS_PER_ATTEMPT:
+        return training_fail(
+            training=training,
+            reason=_(
+                "The GPU job did not start within %(minutes)d minutes, also when submitted a second time. Please start the training again later."
+            )
+            % {"minutes": settings.TRAINING_RESUBMIT_AFTER_SECONDS // 60},
+        )
+    with transaction.atomic():
+        training = _locked(training.pk)
+        if training.status != Status.QUEUED or training.started_at:
+            return training
+        logger.warning("training %s did not start; submitting it again", training.pk)
+        training.backend_call_id, training.queued_at = "", None
+        training.submitted_at = timezone.now()
+        training.submissions += 1
+        training.save(update_fields=["backend_call_id", "queued_at", "submitted_at", "submissions"])
+    return _hand_over(training, backend)
+
+
 def training_fail(*, training: Training, reason: str, log_tail: str = "") -> Training:
     with transaction.atomic():
-        training = Training.objects.select_for_update().select_related("school").get(pk=training.pk)
+        training = _locked(training.pk)
         if training.status in FINISHED_STATUSES:
             return training
         _finish(
@@ -122,13 +178,45 @@ def _finish(training: Training, status: str, **fields):
     )
 
 
-def training_record_event(*, training: Training, event: dict) -> Training:
-    """Applies a report from the runner. Late or repeated reports never undo a finished training."""
+REPORT_TYPES = ("started", "progress", "completed", "failed")
+
+
+def _number(event: dict, name: str) -> float:
+    value = event.get(name)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ApplicationError(
+            _("A progress report needs numbers for step, total and loss (%(name)s is not one).")
+            % {"name": name}
+        )
+    return value
+
+
+def _parse_event(event) -> dict:
+    """The runner's report, checked: a JSON object of a known type; progress with a whole step
+    of 0 or more, a whole total of 1 or more and a finite loss. Anything else changes nothing."""
+    if not isinstance(event, dict) or event.get("type") not in REPORT_TYPES:
+        raise ApplicationError(_("A report is a JSON object with a known type."))
+    if event["type"] != "progress":
+        return event
+    step, total, loss = (_number(event, name) for name in ("step", "total", "loss"))
+    if step != int(step) or total != int(total) or step < 0 or total < 1:
+        raise ApplicationError(
+            _("A progress report needs a whole step of 0 or more and a whole total of 1 or more.")
+        )
+    return {**event, "step": int(step), "total": int(total), "loss": float(loss)}
+
+
+def training_record_event(*, training: Training, event) -> Training:
+    """Applies a report from the runner. Late, repeated or replayed reports never undo anything:
+    a finished training stays finished and progress never moves backwards."""
+    event = _parse_event(event)
     with transaction.atomic():
-        training = Training.objects.select_for_update().select_related("school").get(pk=training.pk)
+        training = _locked(training.pk)
         if training.status in FINISHED_STATUSES:
             return training
-        now, kind = timezone.now(), event.get("type")
+        now, kind = timezone.now(), event["type"]
+        if kind == "progress" and event["step"] < training.progress_step:
+            return training  # an older report than the one already shown
         training.last_event_at = now
         if training.status in (Status.PENDING, Status.QUEUED) and kind in ("started", "progress"):
             _set_status(
@@ -139,11 +227,8 @@ def training_record_event(*, training: Training, event: dict) -> Training:
                 backend_call_id=training.backend_call_id or event.get("call_id", ""),
             )
         if kind == "progress":
-            step, loss = int(event["step"]), float(event["loss"])
-            training.progress_step, training.progress_total = (
-                step,
-                int(event.get("total") or training.progress_total),
-            )
+            step, loss = event["step"], event["loss"]
+            training.progress_step, training.progress_total = step, event["total"]
             training.latest_loss = loss
             if not training.loss_curve or training.loss_curve[-1][0] < step:
                 training.loss_curve = [*training.loss_curve, [step, loss]]
@@ -186,7 +271,7 @@ def training_cancel(
     if actor is not None and actor.role == Role.STUDENT and training.student_id != actor.pk:
         raise ApplicationError(_("Students cancel only their own trainings."))
     with transaction.atomic():
-        training = Training.objects.select_for_update().select_related("school").get(pk=training.pk)
+        training = _locked(training.pk)
         if training.status in FINISHED_STATUSES:
             raise ApplicationError(finished % {"status": training.get_status_display()})
         _finish(training, Status.CANCELLED)
@@ -197,32 +282,33 @@ def training_cancel(
             actor_label=staff_label,
             target=training,
         )
+        # Without a call id yet, the submission under way sees the cancel and stops its job.
         if training.backend_call_id:
-            from ..tasks import cancel_call
-
-            call_id = training.backend_call_id
-            transaction.on_commit(lambda: cancel_call.delay(call_id))
+            _cancel_on_commit(training.backend_call_id)
     return training
 
 
 def training_poll(*, training: Training) -> Training:
-    """Follows one active training: backend state, time limit, lost submissions."""
+    """Follows one active training: backend state, time limit, lost or never-started jobs."""
     now = timezone.now()
+    overdue = training.submitted_at is not None and now - training.submitted_at > timedelta(
+        seconds=settings.TRAINING_RESUBMIT_AFTER_SECONDS
+    )
     if training.status == Status.PENDING:
-        if not training.off_peak and (
-            training.submit_key is None
-            or training.submitted_at
-            < now - timedelta(seconds=settings.TRAINING_RESUBMIT_AFTER_SECONDS)
-        ):
+        if not training.off_peak and (training.submit_key is None or overdue):
             return training_submit(training_id=training.pk)
         return training
+    backend = get_backend()
+    # Queued is not started: Modal reports a call that waits for a container as running.
+    started = training.status != Status.QUEUED or backend.started(str(training.submit_key))
+    if not started and overdue:
+        return _resubmit_unstarted(training, backend)
     if not training.backend_call_id:
         return training
     limit = timedelta(
         seconds=settings.TRAINING_TIME_LIMIT_SECONDS + settings.TRAINING_LIMIT_MARGIN_SECONDS
     )
     began = training.started_at or training.queued_at
-    backend = get_backend()
     if began and now - began > limit:
         try:
             backend.cancel(training.backend_call_id)
@@ -235,14 +321,6 @@ def training_poll(*, training: Training) -> Training:
             reason=_("The training ran longer than the 3-hour limit and was stopped."),
         )
     status = backend.status(training.backend_call_id)
-    if status.state == "running" and training.status == Status.QUEUED:
-        with transaction.atomic():
-            locked = (
-                Training.objects.select_for_update().select_related("school").get(pk=training.pk)
-            )
-            if locked.status == Status.QUEUED:
-                _set_status(locked, Status.RUNNING, started_at=locked.started_at or now)
-            return locked
     if status.state in ("completed", "failed") and status.result:
         return training_record_event(training=training, event=status.result)
     if status.state == "failed":
@@ -251,6 +329,50 @@ def training_poll(*, training: Training) -> Training:
             reason=status.error or _("The training failed."),
             log_tail=(status.result or {}).get("log_tail", ""),
         )
+    if status.state == "running" and training.status == Status.QUEUED and started:
+        with transaction.atomic():
+            locked = _locked(training.pk)
+            if locked.status == Status.QUEUED:
+                _set_status(locked, Status.RUNNING, started_at=locked.started_at or now)
+            return locked
+    return training
+
+
+def training_retry(*, training: Training, staff_label: str) -> Training:
+    """EduBotics staff start a failed training again as a new attempt: the school's limits are
+    checked as for a new start, and everything the old attempt left is reset (its times, its
+    job, its reports; a new callback secret, so the old job's late reports are refused)."""
+    with transaction.atomic():
+        school = School.objects.select_for_update().get(pk=training.school_id)
+        training = _locked(training.pk)
+        if training.status != Status.FAILED:
+            raise ApplicationError(_("Only failed trainings can be retried."))
+        check_limits(school, training.student, training.off_peak)
+        _set_status(
+            training,
+            Status.PENDING,
+            actor_label=staff_label,
+            submit_key=None,
+            submitted_at=None,
+            submissions=0,
+            backend_call_id="",
+            callback_secret=new_callback_secret(),
+            queued_at=None,
+            started_at=None,
+            completed_at=None,
+            last_event_at=None,
+            duration_seconds=None,
+            cost_eur=None,
+            progress_step=0,
+            latest_loss=None,
+            loss_curve=[],
+            metrics={},
+            hub_model_id="",
+            error_message="",
+            log_tail="",
+        )
+        if not training.off_peak:
+            queue_submit(training)
     return training
 
 

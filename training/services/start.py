@@ -46,7 +46,7 @@ def _check_student(actor: Membership, student: Membership, classroom: Classroom 
         raise ApplicationError(_("The student is not in this classroom."), field="classroom")
 
 
-def _check_limits(school: School, student: Membership, off_peak: bool):
+def check_limits(school: School, student: Membership, off_peak: bool):
     """Inside the transaction that locked the school row: no start slips past a limit."""
     if reason := school.restriction():
         raise ApplicationError(
@@ -118,7 +118,7 @@ def training_start(
     )
     with transaction.atomic():
         school = School.objects.select_for_update().get(pk=actor.school_id)
-        _check_limits(school, student, off_peak)
+        check_limits(school, student, off_peak)
         short_id = uuid.uuid4().hex[:8]
         classroom = (
             classroom
@@ -152,11 +152,11 @@ def training_start(
             data={"policy": policy_type, "dataset": info.repo_id},
         )
         if not off_peak:
-            _queue_submit(training)
+            queue_submit(training)
     return training
 
 
-def _queue_submit(training: Training):
+def queue_submit(training: Training):
     from ..tasks import (
         submit_training,  # tasks import services; the queueing goes the other way once
     )
