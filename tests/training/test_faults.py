@@ -61,6 +61,15 @@ def test_a_worker_killed_before_the_local_job_started_gets_it_started(hub, stude
         training_cancel(training=training, staff_label="test")
 
 
+def test_a_submission_lost_without_trace_goes_again_under_its_key(fake_modal, student):
+    training = TrainingFactory(student=student, status=Status.PENDING)
+    training.new_submit_key()
+    training.save()
+    training = training_poll(training=later(training))
+    assert [call.key for call in fake_modal.spawns] == [str(training.submit_key)]
+    assert training.status == Status.QUEUED
+
+
 def test_a_modal_call_that_never_gets_a_container_is_submitted_again_once(fake_modal, student):
     fake_modal.containers_start = False
     training = submitted(student)

@@ -92,7 +92,8 @@ def training_submit(*, training_id: int) -> Training:
                 seconds=settings.TRAINING_RESUBMIT_AFTER_SECONDS
             ):
                 return training  # the first attempt may still show up; poll looks again
-        training.new_submit_key()
+        if not training.submit_key:  # a lost submission goes again under its key
+            training.new_submit_key()
         training.submitted_at = timezone.now()
         training.submissions = 1
         training.save(update_fields=["submit_key", "submitted_at", "submissions"])
