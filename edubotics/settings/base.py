@@ -145,6 +145,9 @@ STRIPE_TEST_SECRET_KEY = "" if STRIPE_LIVE_MODE else STRIPE_SECRET_KEY
 STRIPE_LIVE_SECRET_KEY = STRIPE_SECRET_KEY if STRIPE_LIVE_MODE else ""
 if env("STRIPE_API_HOST", default=""):
     STRIPE_API_HOST = env("STRIPE_API_HOST")
+# `stripe listen` signs with a secret of its own, sent in X-Djstripe-Webhook-Secret: honoured only
+# with this on and DEBUG (billing/webhooks.py).
+STRIPE_CLI_WEBHOOKS = env.bool("STRIPE_CLI_WEBHOOKS", default=False)
 DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
 DJSTRIPE_USE_NATIVE_JSONFIELD = True
 
