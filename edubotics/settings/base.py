@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -52,6 +54,22 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "schools.middleware.SchoolMiddleware",
 ]
+
+# Content-Security-Policy (django-csp 4): scripts and styles only from our own files, no inline
+# scripts, handlers or style attributes. A script that must be inline carries
+# nonce="{{ request.csp_nonce }}" (the nonce is only sent when a page uses it). Forms may also lead
+# to Stripe Checkout and the Customer Portal (Chromium checks a form's redirects too).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, "https://checkout.stripe.com", "https://billing.stripe.com"],
+    }
+}
 
 ROOT_URLCONF = "edubotics.urls"
 WSGI_APPLICATION = "edubotics.wsgi.application"
