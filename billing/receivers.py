@@ -9,11 +9,12 @@ import logging
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from djstripe.event_handlers import djstripe_receiver
+from djstripe.signals import webhook_pre_validate
 
 from schools.models import School
 
 from .models import BillingAccount
-from .services.accounts import billing_account_open, billing_sync
+from .services.accounts import billing_account_lock, billing_account_open, billing_sync
 
 logger = logging.getLogger(__name__)
 EVENTS = [
@@ -27,20 +28,34 @@ EVENTS = [
 ]
 
 
+def customer_id_of(event_data: dict) -> str | None:
+    obj = event_data.get("object", {})
+    customer_id = obj.get("id") if obj.get("object") == "customer" else obj.get("customer")
+    return customer_id.get("id") if isinstance(customer_id, dict) else customer_id
+
+
 @receiver(post_save, sender=School, dispatch_uid="billing_open_account")
 def open_billing_account(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
         billing_account_open(school=instance)
 
 
+@receiver(webhook_pre_validate, dispatch_uid="billing_lock_before_webhook")
+def lock_the_school_before_processing(sender, instance, **kwargs):
+    """dj-stripe sends this inside the delivery's transaction, before it writes any Stripe row:
+    the school's billing account is locked first, so one school's deliveries run one at a time
+    and take their rows in the same order as every other billing write (no deadlock)."""
+    if customer_id := customer_id_of(instance.json_body.get("data") or {}):
+        billing_account_lock(customer_id=customer_id)
+
+
 @djstripe_receiver(EVENTS)
 def sync_school_from_stripe(sender, event, **kwargs):
-    obj = event.data.get("object", {})
-    customer_id = obj.get("id") if obj.get("object") == "customer" else obj.get("customer")
-    if isinstance(customer_id, dict):
-        customer_id = customer_id.get("id")
+    customer_id = customer_id_of(event.data)
     account = (
-        BillingAccount.objects.select_related("school").filter(customer__id=customer_id).first()
+        BillingAccount.objects.select_related("school").filter(customer_id=customer_id).first()
+        if customer_id
+        else None
     )
     if account is None:
         logger.warning(

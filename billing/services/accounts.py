@@ -77,6 +77,22 @@ def _audit_transition(school: School, new: Entitlement, actor_label: str):
         )
 
 
+def billing_account_lock(**lookup) -> BillingAccount | None:
+    """Locks a school's billing account (found by ``school=`` or ``customer_id=``). Call inside
+    atomic().
+
+    Every billing write takes this lock first and the school row after it, so parallel webhooks,
+    syncs and package changes for one school wait in line instead of deadlocking; other schools
+    are not held up.
+    """
+    return (
+        BillingAccount.objects.select_for_update(of=("self",))
+        .select_related("school")
+        .filter(**lookup)
+        .first()
+    )
+
+
 @transaction.atomic
 def entitlement_refresh(*, school: School, actor_label: str = "") -> Entitlement:
     """Recomputes what the school may do from its synced subscription and stores it on the school.
@@ -84,8 +100,8 @@ def entitlement_refresh(*, school: School, actor_label: str = "") -> Entitlement
     Safe to call any number of times: the same Stripe state gives the same result, and audit
     events are written only when the state really changes.
     """
+    account = billing_account_lock(school=school)
     school = School.objects.select_for_update().get(pk=school.pk)
-    account = BillingAccount.objects.select_for_update().get(school=school)
     subscription = subscription_current(account)
     state = subscription_state(subscription) if subscription else None
     past_due_since = (
@@ -123,13 +139,14 @@ def billing_account_open(*, school: School) -> BillingAccount:
     return account
 
 
+@transaction.atomic
 def billing_sync(*, school: School, actor_label: str = "Stripe") -> Entitlement:
     """Re-reads the school's subscriptions and invoices from Stripe, then its entitlement.
 
     Webhooks call this instead of trusting the event's payload, so repeated and out-of-order
     events all converge on what Stripe says now.
     """
-    account = BillingAccount.objects.get(school=school)
+    account = billing_account_lock(school=school)
     if account.customer_id and payments_configured():
         for data in stripe.Subscription.list(
             customer=account.customer_id, status="all", limit=100, api_key=stripe_key()

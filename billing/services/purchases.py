@@ -17,6 +17,7 @@ from ..models import BillingAccount
 from ..packages import Package, package_by_key
 from .accounts import (
     LIVE_STATUSES,
+    billing_account_lock,
     entitlement_refresh,
     require_payments,
     stripe_key,
@@ -135,6 +136,7 @@ def package_change(*, actor: Membership, package_key: str) -> Entitlement:
     if school.package == package.key:
         raise ApplicationError(_("The school already has this package."))
     with transaction.atomic():
+        billing_account_lock(school=school)  # a webhook for this school waits for the change
         School.objects.select_for_update().get(pk=school.pk)  # no enrollment slips in meanwhile
         _check_seats_fit(school, package)
         item = subscription.stripe_data["items"]["data"][0]

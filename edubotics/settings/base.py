@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -52,6 +54,22 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "schools.middleware.SchoolMiddleware",
 ]
+
+# Content-Security-Policy (django-csp 4): scripts and styles only from our own files, no inline
+# scripts, handlers or style attributes. A script that must be inline carries
+# nonce="{{ request.csp_nonce }}" (the nonce is only sent when a page uses it). Forms may also lead
+# to Stripe Checkout and the Customer Portal (Chromium checks a form's redirects too).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, "https://checkout.stripe.com", "https://billing.stripe.com"],
+    }
+}
 
 ROOT_URLCONF = "edubotics.urls"
 WSGI_APPLICATION = "edubotics.wsgi.application"
@@ -145,6 +163,9 @@ STRIPE_TEST_SECRET_KEY = "" if STRIPE_LIVE_MODE else STRIPE_SECRET_KEY
 STRIPE_LIVE_SECRET_KEY = STRIPE_SECRET_KEY if STRIPE_LIVE_MODE else ""
 if env("STRIPE_API_HOST", default=""):
     STRIPE_API_HOST = env("STRIPE_API_HOST")
+# `stripe listen` signs with a secret of its own, sent in X-Djstripe-Webhook-Secret: honoured only
+# with this on and DEBUG (billing/webhooks.py).
+STRIPE_CLI_WEBHOOKS = env.bool("STRIPE_CLI_WEBHOOKS", default=False)
 DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
 DJSTRIPE_USE_NATIVE_JSONFIELD = True
 

@@ -3,7 +3,8 @@ Checkout Sessions, the billing portal, and subscriptions in the shape of the API
 dj-stripe pins (2026-05-27.dahlia), which dj-stripe can sync.
 
 It is a real HTTP server on 127.0.0.1 that stripe-python talks to through ``stripe.api_base``;
-it keeps objects in memory, logs every request, and can be told to fail calls to a path.
+it keeps objects in memory, logs every request, and can be told to fail calls to a path or to do
+something (as Stripe sends a webhook) before it answers a POST.
 """
 
 import itertools
@@ -11,6 +12,7 @@ import json
 import re
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
@@ -50,6 +52,7 @@ class StripeStandIn:
         self.objects: dict[str, dict[str, dict]] = {}
         self.requests: list[tuple[str, str]] = []
         self.failing: dict[str, int] = {}  # path prefix -> HTTP status every call there gets
+        self.before_post: dict[str, Callable] = {}  # path prefix -> run before answering a POST
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -162,6 +165,9 @@ class StripeStandIn:
                         return self._answer(
                             status, {"error": {"type": "api_error", "message": "stand-in failure"}}
                         )
+                for prefix, hook in stand_in.before_post.items():
+                    if method == "POST" and url.path.startswith(prefix):
+                        hook()
                 status, answer = stand_in.respond(method, url.path, params)
                 self._answer(status, answer)
 

@@ -4,7 +4,9 @@ Stripe's API behind them is the stand-in (see stripe_stand_in.py): each delivery
 school re-read its subscription, so repeats and out-of-order events end in Stripe's state.
 """
 
+import json
 import logging
+import time
 
 from djstripe.models import WebhookEventTrigger
 
@@ -118,3 +120,54 @@ def test_an_unknown_customer_is_logged_and_ignored(
     assert response.status_code == 200
     assert "unknown customer" in caplog.text
     assert state(school) == ("starter", "trial", "")
+
+
+def test_a_rejected_delivery_is_not_stored(packages, client, school, webhook_endpoint):
+    """Anyone who knows the URL could otherwise fill the table, one row per post."""
+    subscription = packages.subscribe(customer_for_school(school=school).id, PREMIUM)
+    body = event("customer.subscription.created", subscription)
+    stale = sign(json.dumps(body), timestamp=int(time.time()) - 3600)
+    for signature in (sign("{}", "whsec_wrong"), stale, "t=1,v1=nonsense"):
+        assert deliver(client, webhook_endpoint, body, signature=signature).status_code == 400
+    assert not WebhookEventTrigger.objects.exists()
+    assert state(school) == ("starter", "trial", "")
+
+
+def test_with_debug_on_a_poster_cannot_choose_the_signing_secret(
+    packages, client, school, webhook_endpoint, settings
+):
+    settings.DEBUG = True
+    subscription = packages.subscribe(customer_for_school(school=school).id, PREMIUM)
+    body = json.dumps(event("customer.subscription.created", subscription))
+    response = client.post(
+        f"/stripe/webhook/{webhook_endpoint.djstripe_uuid}/",
+        body,
+        content_type="application/json",
+        headers={
+            "Stripe-Signature": sign(body, "whsec_chosen_by_poster"),
+            "X-Djstripe-Webhook-Secret": "whsec_chosen_by_poster",
+        },
+    )
+    assert response.status_code == 400
+    assert state(school) == ("starter", "trial", "")
+    assert not WebhookEventTrigger.objects.exists()
+
+
+def test_the_stripe_cli_secret_header_works_only_when_switched_on(
+    packages, client, school, webhook_endpoint, settings
+):
+    """`stripe listen` signs with its own secret, which dj-stripe takes from this header."""
+    settings.DEBUG, settings.STRIPE_CLI_WEBHOOKS = True, True
+    subscription = packages.subscribe(customer_for_school(school=school).id, PREMIUM)
+    body = json.dumps(event("customer.subscription.created", subscription))
+    response = client.post(
+        f"/stripe/webhook/{webhook_endpoint.djstripe_uuid}/",
+        body,
+        content_type="application/json",
+        headers={
+            "Stripe-Signature": sign(body, "whsec_stripe_cli"),
+            "X-Djstripe-Webhook-Secret": "whsec_stripe_cli",
+        },
+    )
+    assert response.status_code == 200
+    assert state(school) == ("premium", "active", "")

@@ -39,11 +39,30 @@ def browser():
     del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
+# Each page records what the Content-Security-Policy blocked, in window.cspViolations.
+RECORD_CSP_VIOLATIONS = """
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
+});
+"""
+
+
 @pytest.fixture
 def page(browser, live_server):
+    """A browser tab on the live server; the test fails if the page broke its
+    Content-Security-Policy anywhere (Chromium reports each violation on the console)."""
     context = browser.new_context(locale="en-GB", accept_downloads=True)
     context.set_default_timeout(15_000)
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
     page = context.new_page()
     page.base_url = live_server.url
+    violations = []
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text
+        and violations.append(message.text),
+    )
     yield page
     context.close()
+    assert violations == []

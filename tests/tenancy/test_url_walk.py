@@ -25,6 +25,7 @@ OUR_APPS = ("schools.", "training.", "billing.", "analytics.", "edubotics.")
 NOT_TENANT_IDS = {
     "invitation_accept": "the token is the secret of the invitation; it names its own school",
     "api_training_events": "the runner's callback: a signature made with the training's own secret is its key (403 without)",
+    "djstripe_webhook_by_uuid": "Stripe's webhook endpoint: a signature made with the endpoint's secret is its key (400 without); the school comes from the Stripe customer",
 }
 # Parameters that name no tenant object, and why.
 NOT_OBJECT_IDS = {
