@@ -194,7 +194,8 @@ class OwlV2Detector:
         from transformers import Owlv2ForObjectDetection, Owlv2Processor
 
         self.device = "cuda" if torch.cuda.is_available() else "cpu"
-        self.processor = Owlv2Processor.from_pretrained(model_id)
+        # The fast (torch) image processor: the slow one the checkpoint names needs scipy.
+        self.processor = Owlv2Processor.from_pretrained(model_id, use_fast=True)
         self.model = Owlv2ForObjectDetection.from_pretrained(model_id).to(self.device).eval()
         self.threshold = threshold
 

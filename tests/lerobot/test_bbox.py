@@ -5,6 +5,7 @@ the detector's weights only (they cannot be downloaded here), never for our data
 LeRobot (`make test-lerobot`); the platform's suite skips this module.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -228,7 +229,7 @@ def test_it_refuses_with_the_counts_when_too_few_episodes_show_the_object(tmp_pa
     assert not (tmp_path / "dst").exists()
 
 
-def test_it_looks_through_the_scene_camera_at_a_few_frames_per_second(tmp_path):
+def test_it_asks_the_detector_about_a_few_frames_a_second_with_the_description(tmp_path):
     detector = ColourDetector()
     derive_bbox_dataset(
         src_root=make_dataset(tmp_path / "src", lambda episode, frame: True),
@@ -243,7 +244,7 @@ def test_it_looks_through_the_scene_camera_at_a_few_frames_per_second(tmp_path):
 def test_the_owlv2_adapter_picks_the_best_box_in_the_frame_not_the_padded_square():
     pytest.importorskip("transformers")
     import torch
-    from transformers import Owlv2ImageProcessor
+    from transformers import Owlv2ImageProcessorFast
     from transformers.models.owlv2.modeling_owlv2 import Owlv2ObjectDetectionOutput
 
     # Two frames 48 high × 96 wide, which OWLv2 padded to 96 × 96 at the bottom. Frame 1 has a
@@ -257,7 +258,57 @@ def test_the_owlv2_adapter_picks_the_best_box_in_the_frame_not_the_padded_square
             ]
         ),
     )
-    boxes = best_boxes(Owlv2ImageProcessor(), outputs, height=48, width=96, threshold=0.2)
+    boxes = best_boxes(Owlv2ImageProcessorFast(), outputs, height=48, width=96, threshold=0.2)
 
     assert boxes[1] is None
     np.testing.assert_allclose(boxes[0], (0.4, 0.4, 0.6, 0.6), atol=1e-6)
+
+
+def tiny_owlv2(folder: Path) -> Path:
+    """An OWLv2 checkpoint laid out as the Hub's (a slow image processor named in its config, a
+    CLIP tokenizer), with random weights small enough to build here."""
+    from transformers import (
+        CLIPTokenizer,
+        Owlv2Config,
+        Owlv2ForObjectDetection,
+        Owlv2ImageProcessor,
+        Owlv2Processor,
+    )
+    from transformers.models.clip.tokenization_clip import bytes_to_unicode
+
+    characters = list(bytes_to_unicode().values())
+    tokens = [*characters, *(c + "</w>" for c in characters), "<|startoftext|>", "<|endoftext|>"]
+    folder.mkdir()
+    (folder / "vocab.json").write_text(json.dumps({t: i for i, t in enumerate(tokens)}))
+    (folder / "merges.txt").write_text("#version: 0.2\n")
+    tokenizer = CLIPTokenizer(
+        folder / "vocab.json", folder / "merges.txt", pad_token="!", model_max_length=16
+    )
+    layers = {"hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1}
+    config = Owlv2Config(
+        text_config={**layers, "vocab_size": len(tokens), "num_attention_heads": 2},
+        vision_config={**layers, "num_attention_heads": 2, "image_size": 32, "patch_size": 16},
+        projection_dim=16,
+    )
+    Owlv2ForObjectDetection(config).save_pretrained(folder)
+    image_processor = Owlv2ImageProcessor(size={"height": 32, "width": 32})
+    Owlv2Processor(image_processor=image_processor, tokenizer=tokenizer).save_pretrained(folder)
+    return folder
+
+
+def test_the_owlv2_detector_runs_a_checkpoint_in_batches_and_gives_a_box_or_none_per_frame(
+    tmp_path,
+):
+    pytest.importorskip("transformers")
+    from training.bbox import DETECTOR_BATCH, OwlV2Detector
+
+    checkpoint = str(tiny_owlv2(tmp_path / "owlv2"))
+    frames = np.random.default_rng(0).integers(0, 256, (DETECTOR_BATCH + 2, 24, 40, 3), np.uint8)
+
+    boxes = OwlV2Detector(checkpoint, threshold=0.0).boxes(frames, "red cube")
+    assert len(boxes) == len(frames)
+    for x0, y0, x1, y1 in boxes:  # random weights: only the form can be checked
+        assert 0 <= x0 <= x1 <= 1 and 0 <= y0 <= y1 <= 1
+    assert OwlV2Detector(checkpoint, threshold=1.0).boxes(frames, "red cube") == [None] * len(
+        frames
+    )
