@@ -14,7 +14,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")  # everything here is local: fail, never wait
 pytest.importorskip("lerobot")
 
 from lerobot.datasets.lerobot_dataset import LeRobotDataset
@@ -188,6 +187,7 @@ def test_lerobots_trainer_trains_act_on_the_derived_dataset(tmp_path):
         capture_output=True,
         text=True,
         timeout=600,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},  # everything is local: fail, never wait
     )
     assert run.returncode == 0, run.stderr[-3000:]
     assert "loss:" in run.stdout + run.stderr
