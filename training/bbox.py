@@ -72,7 +72,7 @@ def derive_bbox_dataset(
     from lerobot.datasets.lerobot_dataset import LeRobotDataset
     from lerobot.datasets.utils import DEFAULT_FEATURES
 
-    source = LeRobotDataset(repo_id, root=src_root)
+    source = LeRobotDataset(repo_id, root=src_root)  # with a root, the repo id only names it
     camera = scene_camera(source.meta.camera_keys)
     total = source.meta.total_episodes
     if camera is None:
@@ -89,9 +89,10 @@ def derive_bbox_dataset(
     if len(kept) < min_episodes:
         raise BBoxError(BBoxError.TOO_FEW, found=len(kept), total=total, minimum=min_episodes)
 
+    # A video's "info" (codec, pixel format) is measured again when LeRobot re-encodes it.
     features = {
-        key: {name: value for name, value in feature.items() if name != "info"}  # video info
-        for key, feature in source.meta.features.items()  # is measured again on re-encoding
+        key: {name: value for name, value in feature.items() if name != "info"}
+        for key, feature in source.meta.features.items()
         if key not in DEFAULT_FEATURES
     }
     features[STATE] = {
@@ -106,7 +107,7 @@ def derive_bbox_dataset(
         root=dst_root,
         robot_type=source.meta.robot_type,
         use_videos=bool(source.meta.video_keys),
-        image_writer_threads=4 if source.meta.camera_keys else 0,
+        image_writer_threads=4,  # frames are written as PNGs while the next are read
     )
     for start, end, boxes in kept:
         for index in range(start, end):
