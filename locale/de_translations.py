@@ -561,6 +561,13 @@ DE = {
     "Or it belongs to a school or classroom you are not part of. Check the address, or go back to your overview.": "Oder sie gehört zu einer Schule oder einem Kurs, zu dem Sie nicht gehören. Prüfen Sie die Adresse oder gehen Sie zurück zu Ihrer Übersicht.",
     "Something went wrong": "Etwas ist schiefgelaufen",
     "This is not your fault. Please try again in a moment; if it keeps happening, tell your school admin.": "Das liegt nicht an Ihnen. Bitte versuchen Sie es gleich noch einmal; passiert es wieder, sagen Sie Ihrem Schuladmin Bescheid.",
+    # Large schools: newer/older pages, the per-day training rollup
+    "← newer": "← neuere",
+    "older →": "ältere →",
+    "training day": "Trainingstag",
+    "training days": "Trainingstage",
+    "day": "Tag",
+    "GPU seconds": "GPU-Sekunden",
 }
 
 ENTRY = re.compile(r'^(msgid(?:_plural)?) ((?:".*"\n)+)', re.M)

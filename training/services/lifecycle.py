@@ -21,6 +21,7 @@ from ..models import (
     Status,
     Training,
 )
+from .rollup import training_rollup_add
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +121,7 @@ def _finish(training: Training, status: str, **fields):
     _set_status(
         training, status, completed_at=now, duration_seconds=duration, cost_eur=cost, **fields
     )
+    training_rollup_add(training=training)
 
 
 def training_record_event(*, training: Training, event: dict) -> Training:
