@@ -217,6 +217,7 @@ def main():
         ("admin: audit log", as_admin, f"{base}/audit/", None),
     ]
     server = start_server(port)
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores when the timing began")
     try:
         print(f"{'page':30} {'ms':>7} {'trivial':>8} {'ratio':>6}  bound")
         for label, session, url, headers in pages:
