@@ -2,15 +2,18 @@
 however often trainings end; the command rebuilds it."""
 
 import random
+import threading
 from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
 
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from schools.errors import ApplicationError
-from tests.factories import EnrollmentFactory, TrainingFactory
+from tests.conftest import postgres_only
+from tests.factories import ClassroomFactory, EnrollmentFactory, TrainingFactory
 from training.models import Status, Training, TrainingDay
 from training.services.lifecycle import training_cancel, training_fail, training_record_event
 from training.services.rollup import training_days_recounted, training_rollup_rebuild
@@ -100,3 +103,29 @@ def test_the_command_rebuilds_a_rollup_that_went_wrong(classroom):
     assert out.getvalue() == f"{classroom.school.slug}: 2 days\n"
     assert rollup(classroom.school) == recount(classroom.school)
     assert [(day[1], day[4]) for day in rollup(classroom.school)] == [(2, 7200), (1, 3600)]
+
+
+@postgres_only
+def test_trainings_ending_at_once_are_all_counted(transactional_db):
+    """Ten runners report at the same moment, on a day the rollup has no row for yet."""
+    classroom = ClassroomFactory()
+    student = EnrollmentFactory(classroom=classroom).student
+    running = [
+        TrainingFactory(student=student, status=Status.RUNNING, started_at=timezone.now())
+        for _ in range(10)
+    ]
+    barrier = threading.Barrier(len(running))
+
+    def complete(training):
+        try:
+            barrier.wait()
+            training_record_event(training=training, event={"type": "completed", "duration": 60})
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=complete, args=(t,)) for t in running]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [(day[1], day[4]) for day in rollup(classroom.school)] == [(10, 600)]

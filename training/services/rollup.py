@@ -2,6 +2,8 @@
 
 ``training_rollup_add`` is called by the transaction that ends a training, so the row and the
 training commit together; ``training_rollup_rebuild`` recounts from the trainings themselves.
+GPU inference servers, once they exist, add their hours and cost to the same day's row from the
+transaction that stops them, with a function of their own beside ``training_rollup_add``.
 """
 
 import zoneinfo
