@@ -36,7 +36,8 @@ messages: setup
 	$(PY) locale/de_translations.py
 	$(PY) manage.py compilemessages --locale de --ignore ".venv/*"
 
-# Benchmarks (not tests): need PostgreSQL and Redis in DATABASE_URL / CELERY_BROKER_URL.
+# Benchmarks (not tests): need PostgreSQL and Redis in DATABASE_URL / CELERY_BROKER_URL (a database
+# of their own: the large school stays in it for the next run), and wrk for the API p95.
 bench: setup
 	$(PY) bench/trainings_throughput.py
-	$(PY) bench/dashboards.py
+	$(PY) bench/pages.py

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from schools.models import Classroom, Membership, Role, School
 from schools.services.seats import seats_used
-from training.models import ACTIVE_STATUSES, ControlSession, Status, Training
+from training.models import ACTIVE_STATUSES, ControlSession, Status, Training, TrainingDay
 from training.selectors import month_start, trainings_counted_this_month
 
 FINISHED = Q(status=Status.COMPLETED) | Q(status=Status.FAILED)
@@ -271,18 +271,15 @@ def _months_back(start: datetime, count: int) -> list[date]:
 
 
 def school_overview(*, school: School, now=None) -> SchoolOverview:
-    tz = _tz(school)
     this_month = month_start(school, now)
     months = _months_back(this_month, 12)
-    trainings = Training.objects.for_school(school)
+    # The history comes from the per-day rollup: at most 366 rows, whatever the school's age.
+    days = TrainingDay.objects.for_school(school).filter(day__gte=months[0])
     per_month = {
-        row["month"].date() if isinstance(row["month"], datetime) else row["month"]: row
-        for row in trainings.filter(
-            completed_at__gte=datetime.combine(months[0], datetime.min.time(), tzinfo=tz)
-        )
-        .annotate(month=TruncMonth("completed_at", tzinfo=tz))
+        row["month"]: row
+        for row in days.annotate(month=TruncMonth("day"))
         .values("month")
-        .annotate(seconds=Sum("duration_seconds"), cost=Sum("cost_eur"))
+        .annotate(seconds=Sum("gpu_seconds"), cost=Sum("cost_eur"))
     }
     month_rows = [
         MonthCost(
@@ -292,10 +289,10 @@ def school_overview(*, school: School, now=None) -> SchoolOverview:
         )
         for m in months
     ]
-    finished = trainings.filter(completed_at__gte=this_month).aggregate(
-        completed=Count("pk", filter=Q(status=Status.COMPLETED)),
-        failed=Count("pk", filter=Q(status=Status.FAILED)),
+    finished = days.filter(day__gte=this_month.date()).aggregate(
+        completed=Sum("completed", default=0), failed=Sum("failed", default=0)
     )
+    trainings = Training.objects.for_school(school)
     # Counted from the trainings' side, so the (school, created_at) index bounds the work.
     top = list(
         trainings.filter(created_at__gte=this_month, classroom__archived_at__isnull=True)

@@ -4,12 +4,12 @@ the school's audit log. Read-only; every number comes from analytics.selectors."
 import csv
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from edubotics.pagination import newest_first
 from schools import selectors as school_selectors
 from schools.access import access_classroom, access_member, role_required
 from schools.audit import audit_record
@@ -138,9 +138,9 @@ def audit_log(request):
                 ]
             )
         return response
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = newest_first(request, events, page_size=50)
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop("cursor", None)
     return render(
         request,
         "analytics/audit_log.html",

@@ -15,9 +15,10 @@ django.setup()
 
 def remove_school(school):
     from schools.models import AuditEvent, Classroom, Enrollment, Membership, User
-    from training.models import Training
+    from training.models import Training, TrainingDay
 
     Training.objects.filter(school=school).delete()
+    TrainingDay.objects.filter(school=school).delete()
     AuditEvent.objects.filter(school=school).delete()
     Enrollment.objects.filter(school=school).delete()
     Classroom.objects.filter(school=school).delete()

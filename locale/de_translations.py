@@ -569,6 +569,13 @@ DE = {
     "%(training)s starts again.": "%(training)s startet erneut.",
     "submissions": "Übergaben",
     "How often this attempt was handed to the GPU backend (again if it never started).": "Wie oft dieser Versuch an das GPU-Backend übergeben wurde (erneut, wenn er nie gestartet ist).",
+    # Large schools: newer/older pages, the per-day training rollup
+    "← newer": "← neuere",
+    "older →": "ältere →",
+    "training day": "Trainingstag",
+    "training days": "Trainingstage",
+    "day": "Tag",
+    "GPU seconds": "GPU-Sekunden",
 }
 
 ENTRY = re.compile(r'^(msgid(?:_plural)?) ((?:".*"\n)+)', re.M)

@@ -15,6 +15,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from edubotics.pagination import NewestFirst
 from schools.access import access_member
 from schools.errors import ApplicationError
 from schools.selectors import memberships_of_user
@@ -115,6 +116,7 @@ class TrainingStartSerializer(serializers.Serializer):
 
 class TrainingList(ListAPIView):
     serializer_class = TrainingSerializer
+    pagination_class = NewestFirst
 
     def get_queryset(self):
         return trainings_for_member(membership=api_membership(self.request))

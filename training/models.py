@@ -119,7 +119,9 @@ class Training(SchoolOwned):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["school", "status"]),
-            models.Index(fields=["school", "created_at"]),
+            models.Index(fields=["school", "created_at"]),  # lists, newest first
+            models.Index(fields=["student", "created_at"]),  # a student's list, newest first
+            models.Index(fields=["school", "started_at"]),  # the month's quota count
             models.Index(fields=["student", "status"]),
             models.Index(fields=["status", "off_peak"]),
             models.Index(fields=["school", "completed_at"]),  # dashboards: per day / per month
@@ -141,6 +143,30 @@ class Training(SchoolOwned):
 
     def new_submit_key(self):
         self.submit_key = uuid.uuid4()
+
+
+class TrainingDay(SchoolOwned):
+    """The trainings that ended on one of the school's days, summed, so the dashboard's history
+    reads a few hundred rows however long the school's record. Kept by the transaction that ends
+    a training (training.services.rollup); rebuilt from the trainings by ``rebuild_rollup``.
+    GPU inference servers, once they exist, add their hours here too."""
+
+    day = models.DateField(_("day"))
+    completed = models.PositiveIntegerField(_("completed"), default=0)
+    failed = models.PositiveIntegerField(_("failed"), default=0)
+    cancelled = models.PositiveIntegerField(_("cancelled"), default=0)
+    gpu_seconds = models.PositiveBigIntegerField(_("GPU seconds"), default=0)
+    cost_eur = models.DecimalField(_("cost (EUR)"), max_digits=12, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("training day")
+        verbose_name_plural = _("training days")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "day"], name="one_training_day_per_school")
+        ]
+
+    def __str__(self):
+        return f"{self.school_id} {self.day}"
 
 
 class ControlSession(SchoolOwned):

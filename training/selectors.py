@@ -26,7 +26,7 @@ def trainings_for_member(
         trainings = trainings.filter(classroom_id=classroom_id)
     if student_id:
         trainings = trainings.filter(student_id=student_id)
-    return trainings.select_related("student__user", "classroom").order_by("-created_at")
+    return trainings.select_related("student__user", "classroom").order_by("-created_at", "-pk")
 
 
 def models_of_user(*, membership: Membership) -> QuerySet[Training]:

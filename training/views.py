@@ -1,13 +1,13 @@
 """Training pages: list, new (check, estimate, start), the training itself, cancel, API token."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from edubotics.pagination import newest_first
 from schools.access import access_classroom, access_member
 from schools.errors import ApplicationError
 from schools.models import Role
@@ -44,7 +44,7 @@ def training_list(request):
         classroom_id=classroom and classroom.pk,
         student_id=student and student.pk,
     )
-    page = Paginator(trainings, 25).get_page(request.GET.get("page"))
+    page = newest_first(request, trainings, page_size=25)
     return render(
         request, "training/list.html", {"page": page, "classroom": classroom, "student": student}
     )

@@ -23,6 +23,7 @@ from ..models import (
     Training,
     new_callback_secret,
 )
+from .rollup import training_rollup_add
 from .start import check_limits, queue_submit
 
 logger = logging.getLogger(__name__)
@@ -177,6 +178,7 @@ def _finish(training: Training, status: str, **fields):
     _set_status(
         training, status, completed_at=now, duration_seconds=duration, cost_eur=cost, **fields
     )
+    training_rollup_add(training=training)
 
 
 REPORT_TYPES = ("started", "progress", "completed", "failed")

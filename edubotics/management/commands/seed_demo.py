@@ -18,6 +18,7 @@ from schools.models import Classroom, Enrollment, Membership, Role, School, User
 from training.costs import cost_for
 from training.demo_dataset import DEMO_REPO_ID, make_demo_dataset
 from training.models import Status, Training
+from training.services.rollup import training_rollup_rebuild
 
 DEMO_PASSWORD = "edubotics-demo"
 DEMO_SEATS = 30
@@ -118,6 +119,7 @@ class Command(BaseCommand):
         Training.objects.filter(school=school, model_name__contains="-hist").update(
             created_at=F("started_at")
         )
+        training_rollup_rebuild(school=school)  # written in bulk, past the services
 
     def _person(self, school, email, first, last, role, username=None) -> Membership:
         user, created = User.objects.get_or_create(
