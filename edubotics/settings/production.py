@@ -1,9 +1,18 @@
 """Production: everything from the environment, HTTPS only, and no embedded stand-ins."""
 
+from django.core.checks.security.base import _check_secret_key
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CELERY_BROKER_URL, DATABASES, HF_TOKEN, STRIPE_SECRET_KEY, TRAINING_BACKEND, env
+from .base import (
+    CELERY_BROKER_URL,
+    DATABASES,
+    EMAIL_BACKEND,
+    HF_TOKEN,
+    STRIPE_SECRET_KEY,
+    TRAINING_BACKEND,
+    env,
+)
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # no default: refuse to start without one
@@ -23,6 +32,23 @@ if TRAINING_BACKEND != "modal":
 if not HF_TOKEN:
     raise ImproperlyConfigured(
         "Production keeps datasets and models on the Hugging Face Hub: set HF_TOKEN."
+    )
+
+# Secrets and mail: the same test `check --deploy` applies to the key (long, varied, not
+# Django's generated insecure one); sign-up and reset links must reach people, not the log.
+if not _check_secret_key(SECRET_KEY):
+    raise ImproperlyConfigured(
+        "Production needs a strong SECRET_KEY: at least 50 characters, 5 of them different, "
+        "e.g. from `python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+    )
+if EMAIL_BACKEND in (
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+):
+    raise ImproperlyConfigured(
+        "Production sends e-mail: set EMAIL_URL (e.g. smtp+tls://user:password@host:587)."
     )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

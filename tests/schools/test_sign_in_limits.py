@@ -1,0 +1,153 @@
+"""Guessing is slow and tells nothing: sign-in time, sign-in limits across processes, join-code
+limits, API throttles."""
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from schools.models import Membership
+from schools.services.tokens import api_token_create
+from tests.conftest import redis_only
+from tests.factories import PASSWORD, TeacherFactory
+from tests.schools.hash_counter import HASHES
+
+ROOT = Path(__file__).resolve().parents[2]
+LOGIN_URL = "/accounts/login/"
+
+
+def hashes_for_wrong_password(login):
+    HASHES.clear()
+    response = Client().post(LOGIN_URL, {"login": login, "password": "wrong-password-1"})
+    assert response.status_code == 200 and "not correct" in response.content.decode()
+    return len(HASHES)
+
+
+def test_a_wrong_password_costs_the_same_for_known_and_unknown_accounts(
+    settings, student, outsider
+):
+    settings.PASSWORD_HASHERS = ["tests.schools.hash_counter.CountingHasher"]
+    teacher = TeacherFactory(school=student.school)
+    teacher.user.set_password(PASSWORD)
+    teacher.user.save()
+    student.user.set_password(PASSWORD)
+    student.user.save()
+    costs = {
+        "known e-mail": hashes_for_wrong_password(teacher.user.email),
+        "unknown e-mail": hashes_for_wrong_password("nobody@example.org"),
+        "known username": hashes_for_wrong_password(student.user.username),
+        "unknown username": hashes_for_wrong_password("nobody"),
+    }
+    assert set(costs.values()) == {1}, costs
+
+
+def test_the_right_password_still_signs_in(student):
+    response = Client().post(LOGIN_URL, {"login": student.user.username, "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def signup(client, code, n=0):
+    return client.post(
+        "/join/",
+        {
+            "code": code,
+            "first_name": "Mia",
+            "last_name": f"Muster{n}",
+            "password1": "Robotik-Kurs-2026",
+            "password2": "Robotik-Kurs-2026",
+        },
+    )
+
+
+def test_guessing_join_codes_from_one_address_is_stopped(classroom, outsider):
+    client = Client(REMOTE_ADDR="203.0.113.7")
+    for n in range(30):
+        assert signup(client, f"ZZZZZ{n:02d}"[-7:], n).status_code == 200
+    students_before = Membership.objects.filter(role="student").count()
+    response = signup(client, classroom.join_code)  # even the right code, until the wait is over
+    assert response.status_code == 429
+    assert "Too many attempts with join codes" in response.content.decode()
+    assert Membership.objects.filter(role="student").count() == students_before
+    assert signup(Client(REMOTE_ADDR="203.0.113.8"), classroom.join_code).status_code == 302
+
+
+def test_one_code_tried_from_many_addresses_is_stopped(classroom):
+    for n in range(30):
+        signup(Client(REMOTE_ADDR=f"198.51.100.{n}"), "ABCDEFG", n)
+    assert signup(Client(REMOTE_ADDR="198.51.100.200"), "ABCDEFG").status_code == 429
+    assert signup(Client(REMOTE_ADDR="198.51.100.201"), classroom.join_code).status_code == 302
+
+
+def test_the_limit_message_is_german_for_german_browsers(classroom):
+    client = Client(REMOTE_ADDR="203.0.113.9", headers={"accept-language": "de"})
+    for n in range(30):
+        signup(client, "XXXXXXX", n)
+    assert "Zu viele Versuche mit Beitrittscodes" in signup(client, "XXXXXXX").content.decode()
+
+
+def test_the_api_throttles_a_token_that_calls_too_often(student, outsider):
+    client = Client(headers={"authorization": f"Token {api_token_create(actor=student)[1]}"})
+    answers = {client.get("/api/v1/me/stats").status_code for _ in range(120)}
+    assert answers == {200}
+    response = client.get("/api/v1/me/stats")
+    assert response.status_code == 429 and "throttled" in response.json()["message"]
+    outsiders = Client(headers={"authorization": f"Token {api_token_create(actor=outsider)[1]}"})
+    assert outsiders.get("/api/v1/me/stats").status_code == 200  # counted per token user
+
+
+# Each process is a separate web worker; they share nothing but the database and Redis.
+WORKER = textwrap.dedent(
+    """
+    import sys, django
+    django.setup()
+    from django.test import Client
+    from django.test.utils import override_settings
+    login, password, tries, key_prefix, redis_url = sys.argv[1:]
+    cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url,
+             "KEY_PREFIX": key_prefix}
+    with override_settings(CACHES={"default": cache}):
+        for _ in range(int(tries)):
+            answer = Client().post("/accounts/login/", {"login": login, "password": password})
+            print(answer.status_code, "Too many failed login attempts" in answer.content.decode())
+    """
+)
+
+
+def sign_in_from_another_process(login, password, tries, key_prefix, redis_url):
+    """Sign-ins in a new process, on this test's database; what each answered."""
+    name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":
+        database_url = f"sqlite:///{name}"
+    else:
+        database_url = urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}").geturl()
+    result = subprocess.run(
+        [sys.executable, "-c", WORKER, login, password, str(tries), key_prefix, redis_url],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=os.environ | {"DATABASE_URL": database_url},
+        check=True,
+    )
+    return result.stdout.split("\n")[:-1]
+
+
+@redis_only
+@pytest.mark.django_db(transaction=True)
+def test_the_login_limit_holds_across_processes(settings, student):
+    """allauth allows 5 wrong passwords per account in 5 minutes. Spread over two workers with
+    their own local-memory caches, each would allow 5; on the shared Redis they allow 5 in all."""
+    student.user.set_password(PASSWORD)
+    student.user.save()
+    login, prefix = student.user.username, f"test-{os.getpid()}-{student.pk}"
+    args = (prefix, settings.CELERY_BROKER_URL)
+    assert sign_in_from_another_process(login, "wrong-1", 3, *args) == ["200 False"] * 3
+    assert sign_in_from_another_process(login, "wrong-2", 2, *args) == ["200 False"] * 2
+    # The sixth try, in the first kind of worker again, has the right password and is refused.
+    assert sign_in_from_another_process(login, PASSWORD, 1, *args) == ["200 True"]
