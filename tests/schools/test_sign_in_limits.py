@@ -53,6 +53,14 @@ def test_the_right_password_still_signs_in(student):
     assert response.status_code == 302
 
 
+def test_too_many_sign_ins_from_one_address_get_a_page_that_says_so(db):
+    client = Client(REMOTE_ADDR="203.0.113.20", headers={"accept-language": "de"})
+    for n in range(30):  # allauth: 30 sign-in posts a minute per address
+        client.post(LOGIN_URL, {"login": f"someone{n}", "password": "wrong-password-1"})
+    response = client.post(LOGIN_URL, {"login": "someone", "password": "wrong-password-1"})
+    assert response.status_code == 429 and "Zu viele Versuche" in response.content.decode()
+
+
 def signup(client, code, n=0):
     return client.post(
         "/join/",
