@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from .models import Classroom, Invitation, Membership, Role
+from .models import ApiToken, Classroom, Invitation, Membership, Role
 
 RANK = {Role.STUDENT: 0, Role.TEACHER: 1, Role.ADMIN: 2}
 
@@ -79,3 +79,8 @@ def access_invitation(*, membership: Membership, invitation_id) -> Invitation:
     if membership.role != Role.ADMIN:
         raise PermissionDenied
     return get_or_404(Invitation.objects.for_school(membership.school), invitation_id)
+
+
+def access_api_token(*, membership: Membership, api_token_id) -> ApiToken:
+    """One of the member's own tokens (a token is a person's, whichever school they act in)."""
+    return get_or_404(ApiToken.objects.filter(user=membership.user), api_token_id)

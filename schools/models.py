@@ -273,6 +273,8 @@ class AuditAction(models.TextChoices):
     TRAINING_STATUS_CHANGED = "training_status_changed", _("training status changed")
     TRAINING_CANCELLED = "training_cancelled", _("training cancelled")
     MODEL_RATED = "model_rated", _("model rated")
+    API_TOKEN_CREATED = "api_token_created", _("API token made")
+    API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
 
 
 class AuditEvent(SchoolOwned):
@@ -310,3 +312,28 @@ class AuditEvent(SchoolOwned):
 
     def __str__(self):
         return f"{self.get_action_display()} ({self.school}, {self.created_at:%Y-%m-%d %H:%M})"
+
+
+class ApiToken(models.Model):
+    """A token a person's robot app signs in with (``Authorization: Token <value>``).
+
+    Only a SHA-256 digest of the value is kept: the value is shown once, when it is made. The
+    value is 256 random bits, so a fast hash is enough (a slow one is for guessable passwords).
+    A person's token, like the person, may act in each of their schools.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(_("begins with"), max_length=8)  # tells a person's tokens apart
+    created_at = models.DateTimeField(_("made"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.user})"

@@ -4,9 +4,20 @@ import zoneinfo
 from datetime import datetime, time, timedelta
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from .access import classrooms_taught_by
-from .models import AuditEvent, Classroom, Enrollment, Invitation, Membership, Role, School, User
+from .models import (
+    ApiToken,
+    AuditEvent,
+    Classroom,
+    Enrollment,
+    Invitation,
+    Membership,
+    Role,
+    School,
+    User,
+)
 
 
 def membership_for_school_slug(*, user: User, slug: str) -> Membership | None:
@@ -134,3 +145,10 @@ def audit_events(
             created_at__lt=datetime.combine(until + timedelta(days=1), time.min, tzinfo=tz)
         )
     return events.order_by("-created_at", "-pk")
+
+
+def api_tokens_of(*, user: User) -> QuerySet[ApiToken]:
+    """The person's tokens that still work, newest first."""
+    return ApiToken.objects.filter(user=user, expires_at__gt=timezone.now()).order_by(
+        "-created_at", "-pk"
+    )

@@ -69,13 +69,44 @@ PRODUCTION = {
     "HF_TOKEN": "hf_test",
     "HF_ENDPOINT": "",
     "STRIPE_API_HOST": "",
+    "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example:587",
 }
 
 
 def test_production_settings_pass_the_deploy_check():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stderr
-    assert "no issues" in result.stdout
+    assert result.stderr == "" and "no issues" in result.stdout
+
+
+def test_production_refuses_a_weak_secret_key():
+    for weak in ("short-key", "django-insecure-" + "k" * 50, "ab" * 30):
+        result = run_manage("check", **PRODUCTION | {"SECRET_KEY": weak})
+        assert result.returncode != 0 and "strong SECRET_KEY" in result.stderr, weak
+
+
+def test_production_refuses_to_send_mail_to_the_log():
+    for email_url in ("consolemail://", "", "dummymail://"):
+        result = run_manage("check", **PRODUCTION | {"EMAIL_URL": email_url})
+        assert result.returncode != 0 and "EMAIL_URL" in result.stderr, email_url
+
+
+def cache_backend(**env):
+    result = run_manage(
+        "shell", "-c", "from django.conf import settings; print(settings.CACHES['default'])", **env
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_the_cache_is_shared_on_redis_whenever_there_is_redis():
+    local = {"DJANGO_SETTINGS_MODULE": "edubotics.settings.local", "REDIS_URL": ""}
+    assert "LocMemCache" in cache_backend(**local, CELERY_BROKER_URL="sqla+sqlite:///var/b.db")
+    on_broker = cache_backend(**local, CELERY_BROKER_URL="redis://10.0.0.5:6379/3")
+    assert "RedisCache" in on_broker and "redis://10.0.0.5:6379/3" in on_broker
+    own = cache_backend(**local | {"REDIS_URL": "redis://10.0.0.6:6379/1"})
+    assert "redis://10.0.0.6:6379/1" in own
+    assert "RedisCache" in cache_backend(**PRODUCTION)
 
 
 @pytest.mark.parametrize(
@@ -123,7 +154,7 @@ def test_production_refuses_the_embedded_defaults():
     result = run_manage(
         "check",
         DJANGO_SETTINGS_MODULE="edubotics.settings.production",
-        SECRET_KEY="x" * 60,
+        SECRET_KEY=PRODUCTION["SECRET_KEY"],
         ALLOWED_HOSTS="edubotics.example",
         DATABASE_URL="sqlite:///tmp/x.sqlite3",
     )

@@ -201,6 +201,7 @@ class TrainingEvents(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
+    throttle_classes = []  # signed per training; many GPU jobs share Modal's few addresses
 
     @extend_schema(exclude=True)
     def post(self, request, training_id):

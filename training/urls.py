@@ -7,6 +7,9 @@ urlpatterns = [
     path("", views.training_list, name="training_list"),
     path("new/", views.training_new, name="training_new"),
     path("api-token/", views.api_token, name="api_token"),
+    path(
+        "api-token/<int:api_token_id>/revoke/", views.api_token_revoke_view, name="api_token_revoke"
+    ),
     path("<int:training_id>/", views.training_detail, name="training_detail"),
     path("<int:training_id>/progress/", views.training_progress, name="training_progress"),
     path("<int:training_id>/cancel/", views.training_cancel_view, name="training_cancel"),

@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from edubotics.pagination import newest_first
-from schools.access import access_classroom, access_member
+from schools.access import access_api_token, access_classroom, access_member
 from schools.errors import ApplicationError
 from schools.models import Role
-from schools.selectors import students_taught_by
-from schools.services.tokens import api_token_for, api_token_renew
+from schools.selectors import api_tokens_of, students_taught_by
+from schools.services.tokens import api_token_create, api_token_revoke
 
 from .access import access_training
 from .costs import estimate
@@ -154,9 +154,35 @@ def training_cancel_view(request, training_id):
 
 
 def api_token(request):
-    """The personal token the robot app signs in with."""
+    """The person's tokens for the robot app; a new one's value is shown once, on this answer."""
+    new_value = None
     if request.method == "POST":
-        api_token_renew(user=request.user)
-        messages.success(request, _("A new token was made; the old one no longer works."))
-        return redirect(_url(request, "api_token"))
-    return render(request, "training/api_token.html", {"token": api_token_for(user=request.user)})
+        _token, new_value = api_token_create(actor=request.membership)
+    return render(
+        request,
+        "training/api_token.html",
+        {"tokens": api_tokens_of(user=request.user), "new_value": new_value},
+    )
+
+
+def api_token_revoke_view(request, api_token_id):
+    token = access_api_token(membership=request.membership, api_token_id=api_token_id)
+    back = _url(request, "api_token")
+    if request.method != "POST":
+        return render(
+            request,
+            "confirm.html",
+            {
+                "title": _("Revoke the token “%(prefix)s…”?") % {"prefix": token.prefix},
+                "text": _("A robot app that signs in with it stops working at once."),
+                "button": _("Revoke token"),
+                "cancel_url": back,
+                "danger": True,
+            },
+        )
+    try:
+        api_token_revoke(actor=request.membership, token=token)
+        messages.success(request, _("The token was revoked."))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect(back)

@@ -3,12 +3,14 @@
 from ipaddress import ip_address
 from urllib.parse import urlsplit
 
+from django.core.checks.security.base import _check_secret_key
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .base import (
     CELERY_BROKER_URL,
     DATABASES,
+    EMAIL_BACKEND,
     HF_ENDPOINT,
     HF_TOKEN,
     MODAL_TOKEN_ID,
@@ -62,6 +64,22 @@ for _name, _url in (
             f"Production talks to the real services: {_name} points at this machine ({_url})."
         )
 DEMO_DATA_ALLOWED = False
+# Secrets and mail: the same test `check --deploy` applies to the key (long, varied, not
+# Django's generated insecure one); sign-up and reset links must reach people, not the log.
+if not _check_secret_key(SECRET_KEY):
+    raise ImproperlyConfigured(
+        "Production needs a strong SECRET_KEY: at least 50 characters, 5 of them different, "
+        "e.g. from `python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+    )
+if EMAIL_BACKEND in (
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+):
+    raise ImproperlyConfigured(
+        "Production sends e-mail: set EMAIL_URL (e.g. smtp+tls://user:password@host:587)."
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

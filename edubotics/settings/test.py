@@ -6,6 +6,9 @@ SECRET_KEY = "test-secret-key-not-for-production-use-0123456789"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; Argon2 is prod's
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Per process and emptied before each test (tests/conftest.py), so that one test's sign-ins do not
+# count against the next; the test of limits across processes points both at Redis itself.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

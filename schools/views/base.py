@@ -1,13 +1,26 @@
 """What the school's views share: running a service for a form or an action, confirmation pages."""
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from ..errors import ApplicationError
 
 LOGIN_SHEET_SESSION_KEY = "login_sheet"
-AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
+AUTH_BACKEND = "schools.authentication.LoginBackend"
+
+
+def join_code_limited(request, form, template):
+    """A 429 page when this address or this code had too many attempts (codes can be guessed),
+    else None. Counts in the shared cache, per ACCOUNT_RATE_LIMITS["join_code"]."""
+    if ratelimit.consume(request, action="join_code", key=form.cleaned_data["code"]):
+        return None
+    form.add_error(
+        None, _("Too many attempts with join codes. Please wait ten minutes, then try again.")
+    )
+    return render(request, template, {"form": form}, status=429)
 
 
 def form_call(form, service, **kwargs):

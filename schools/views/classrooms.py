@@ -20,6 +20,7 @@ from ..services.students import (
 from .base import (
     confirm_page,
     form_call,
+    join_code_limited,
     post_action,
     tenant_url,
 )
@@ -185,6 +186,8 @@ def classroom_join_with_code(request):
     """A signed-in student joins another classroom of their school."""
     form = JoinCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if limited := join_code_limited(request, form, "schools/join.html"):
+            return limited
         ok, classroom = form_call(
             form, classroom_join, actor=request.membership, code=form.cleaned_data["code"]
         )

@@ -18,6 +18,7 @@ from ..services.students import (
 from .base import (
     AUTH_BACKEND,
     form_call,
+    join_code_limited,
 )
 
 
@@ -76,6 +77,8 @@ def student_signup(request):
     """A new student makes an account with their classroom's join code."""
     form = StudentSignupForm(request.POST or None, initial={"code": request.GET.get("code", "")})
     if request.method == "POST" and form.is_valid():
+        if limited := join_code_limited(request, form, "schools/student_signup.html"):
+            return limited
         data = form.cleaned_data
         ok, membership = form_call(
             form,

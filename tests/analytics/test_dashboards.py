@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from analytics.selectors import classroom_progress, daily_counts, school_overview, training_stats
 from schools.models import Enrollment, Membership, Role, School, User
+from schools.services.tokens import api_token_create
 from tests.conftest import client_for
 from tests.factories import ClassroomFactory, EnrollmentFactory, TrainingFactory
 from training.models import Status, Training
@@ -105,12 +105,11 @@ def test_per_user_statistics(student, classroom):
         "average_duration_seconds": 600.0,
         "by_policy_type": {"ACT": 1, "GR00T": 2},
     }
-    token = Token.objects.create(user=student.user)
+    _token, value = api_token_create(actor=student)
     from django.test import Client
 
     assert (
-        Client(headers={"authorization": f"Token {token.key}"}).get("/api/v1/me/stats").json()
-        == stats
+        Client(headers={"authorization": f"Token {value}"}).get("/api/v1/me/stats").json() == stats
     )
 
 
@@ -275,8 +274,6 @@ def test_the_stats_api_takes_the_same_queries_at_any_size(
     )
     from django.test import Client
 
-    client = Client(
-        headers={"authorization": f"Token {Token.objects.create(user=student.user).key}"}
-    )
+    client = Client(headers={"authorization": f"Token {api_token_create(actor=student)[1]}"})
     with django_assert_num_queries(4):  # token + user, memberships, totals, by policy type
         assert client.get("/api/v1/me/stats").json()["total"] == trainings

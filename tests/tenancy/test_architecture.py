@@ -13,6 +13,7 @@ THIN_FILES = ("views.py", "api.py", "tasks.py")
 GLOBAL_MODELS = {
     "schools.User": "a person can belong to several schools (one membership each)",
     "schools.School": "the tenant itself",
+    "schools.ApiToken": "a person's, like the User it signs in as",
 }
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from schools.services.tokens import api_token_create
 from tests.conftest import client_for
 from tests.factories import (
     AdminFactory,
@@ -58,6 +59,7 @@ def school_b(db):
         "session_id": ControlSession.objects.create(
             school=enrollment.school, student=enrollment.student, training=training
         ).pk,
+        "api_token_id": api_token_create(actor=enrollment.student)[0].pk,
     }
 
 

@@ -5,8 +5,8 @@ import json
 import pytest
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
+from schools.services.tokens import api_token_create
 from tests.conftest import client_for
 from tests.factories import EnrollmentFactory, TrainingFactory
 from training.models import Status
@@ -16,8 +16,8 @@ from .conftest import DEMO
 
 
 def api(membership) -> Client:
-    token = Token.objects.create(user=membership.user)
-    return Client(headers={"authorization": f"Token {token.key}"})
+    _token, value = api_token_create(actor=membership)
+    return Client(headers={"authorization": f"Token {value}"})
 
 
 def report(training, event, secret=None):

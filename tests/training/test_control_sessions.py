@@ -2,18 +2,16 @@
 
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from schools.models import AuditEvent
+from schools.services.tokens import api_token_create
 from tests.conftest import client_for
 from tests.factories import TrainingFactory
 from training.models import Status
 
 
 def api(membership) -> Client:
-    return Client(
-        headers={"authorization": f"Token {Token.objects.create(user=membership.user).key}"}
-    )
+    return Client(headers={"authorization": f"Token {api_token_create(actor=membership)[1]}"})
 
 
 def test_a_student_runs_and_rates_a_model_and_the_teacher_sees_it(student, as_teacher, classroom):

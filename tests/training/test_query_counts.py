@@ -5,9 +5,9 @@ import re
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from schools.models import AuditEvent
+from schools.services.tokens import api_token_create
 from tests.factories import EnrollmentFactory, TrainingFactory
 from training.models import Status, Training
 from training.services.lifecycle import training_cancel
@@ -39,8 +39,8 @@ def test_the_classroom_trainings_page_is_flat(
 def test_the_api_list_is_flat(student, count, django_assert_num_queries):
     for _ in range(count):
         TrainingFactory(student=student)
-    token = Token.objects.create(user=student.user)
-    headers = {"authorization": f"Token {token.key}"}
+    _token, value = api_token_create(actor=student)
+    headers = {"authorization": f"Token {value}"}
     from django.test import Client
 
     client = Client(headers=headers)
