@@ -16,9 +16,9 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from schools.models import Enrollment, Membership, Role, User
+from schools.services.tokens import api_token_create
 from tests.conftest import client_for, postgres_only
 from tests.factories import ClassroomFactory, SchoolFactory, TeacherFactory
 from training.models import Status, Training
@@ -74,7 +74,7 @@ def test_no_page_scans_all_trainings():
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    token = Token.objects.create(user=teacher.user)
+    _token, token = api_token_create(actor=teacher)
     slug = school.slug
     pages = [
         (teacher, reverse("classroom_detail", args=[slug, classroom.pk])),
