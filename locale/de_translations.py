@@ -561,6 +561,12 @@ DE = {
     "Or it belongs to a school or classroom you are not part of. Check the address, or go back to your overview.": "Oder sie gehört zu einer Schule oder einem Kurs, zu dem Sie nicht gehören. Prüfen Sie die Adresse oder gehen Sie zurück zu Ihrer Übersicht.",
     "Something went wrong": "Etwas ist schiefgelaufen",
     "This is not your fault. Please try again in a moment; if it keeps happening, tell your school admin.": "Das liegt nicht an Ihnen. Bitte versuchen Sie es gleich noch einmal; passiert es wieder, sagen Sie Ihrem Schuladmin Bescheid.",
+    # Accounts a school manages, safe CSV exports, class-list uploads
+    "managed by the school": "von der Schule verwaltet",
+    "A student account the school made: a member of that school only, its password reset by the school's teachers.": "Ein Schülerkonto, das die Schule angelegt hat: nur Mitglied dieser Schule, sein Passwort setzen die Lehrkräfte der Schule zurück.",
+    "student password reset": "Schülerpasswort zurückgesetzt",
+    "%(name)s has an account of their own: they reset their password themselves with “Forgot your password?” on the sign-in page.": "%(name)s hat ein eigenes Konto und setzt das Passwort selbst über „Passwort vergessen?“ auf der Anmeldeseite zurück.",
+    "You are signed in with a student account that your school manages; it belongs to that school only. Sign out and open this link again to create an account of your own.": "Sie sind mit einem Schülerkonto angemeldet, das Ihre Schule verwaltet; es gehört nur zu dieser Schule. Melden Sie sich ab und öffnen Sie diesen Link erneut, um ein eigenes Konto anzulegen.",
 }
 
 ENTRY = re.compile(r'^(msgid(?:_plural)?) ((?:".*"\n)+)', re.M)

@@ -19,7 +19,21 @@ INVITATION_LIFETIME = timedelta(days=7)
 
 
 class User(AbstractUser):
-    """A person. Admins and teachers sign in with e-mail; students with a username and no e-mail."""
+    """A person. Admins and teachers sign in with e-mail; students with a username and no e-mail.
+
+    An account the school made (a teacher added the student, or the student joined with a code)
+    is ``managed_by_school``: it has no verified address of the person's own, so only that
+    school's teachers can reset its password, and it never joins a second school.
+    """
+
+    managed_by_school = models.BooleanField(
+        _("managed by the school"),
+        default=False,
+        help_text=_(
+            "A student account the school made: a member of that school only, its password "
+            "reset by the school's teachers."
+        ),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -263,6 +277,7 @@ class AuditAction(models.TextChoices):
     MEMBER_REMOVED = "member_removed", _("member removed")
     MEMBER_ROLE_CHANGED = "member_role_changed", _("role changed")
     STUDENTS_IMPORTED = "students_imported", _("students imported")
+    STUDENT_PASSWORD_RESET = "student_password_reset", _("student password reset")
     AUDIT_LOG_EXPORTED = "audit_log_exported", _("audit log exported")
     PACKAGE_CHOSEN = "package_chosen", _("package chosen")
     PACKAGE_CHANGED = "package_changed", _("package changed")

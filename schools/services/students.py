@@ -109,6 +109,7 @@ def students_create(
             first_name=row.first_name,
             last_name=row.last_name,
             email=row.email,
+            managed_by_school=True,
         )
         user.set_password(password)
         users.append(user)
@@ -141,16 +142,32 @@ def students_create(
     return credentials
 
 
+@transaction.atomic
 def student_password_reset(*, actor: Membership, student: Membership) -> Credentials:
-    if (
-        not actor.is_staff_member
-        or student.role != Role.STUDENT
-        or student.school_id != actor.school_id
-    ):
+    """A teacher sets a new password for an account their school manages, and no other.
+
+    A person with an account of their own may also belong to other schools, so a teacher of one
+    of them must never set its password; they reset it themselves by e-mail.
+    """
+    if not actor.is_staff_member or student.school_id != actor.school_id:
         raise ApplicationError(_("Only teachers can reset a student's password."))
+    if student.role != Role.STUDENT or not student.user.managed_by_school:
+        raise ApplicationError(
+            _(
+                "%(name)s has an account of their own: they reset their password themselves "
+                "with “Forgot your password?” on the sign-in page."
+            )
+            % {"name": student.user.get_full_name() or student.user.username}
+        )
     password = generate_password()
     student.user.set_password(password)
     student.user.save(update_fields=["password"])
+    audit_record(
+        school=actor.school,
+        action=AuditAction.STUDENT_PASSWORD_RESET,
+        actor=actor,
+        target=student,
+    )
     return Credentials(
         name=student.user.get_full_name(), username=student.user.username, password=password
     )
@@ -192,7 +209,12 @@ def student_signup_with_code(
     seats_reserve(school=classroom.school, count=1)
     row = StudentRow(line=1, first_name=first_name.strip(), last_name=last_name.strip())
     _assign_usernames([row])
-    user = User(username=row.username, first_name=row.first_name, last_name=row.last_name)
+    user = User(
+        username=row.username,
+        first_name=row.first_name,
+        last_name=row.last_name,
+        managed_by_school=True,
+    )
     user.set_password(password)
     user.save()
     membership = Membership.objects.create(school=classroom.school, user=user, role=Role.STUDENT)
