@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from .models import Classroom, Invitation, Membership, Role
+from .models import Classroom, Invitation, Membership, Role, StudentImport
 
 RANK = {Role.STUDENT: 0, Role.TEACHER: 1, Role.ADMIN: 2}
 
@@ -79,3 +79,11 @@ def access_invitation(*, membership: Membership, invitation_id) -> Invitation:
     if membership.role != Role.ADMIN:
         raise PermissionDenied
     return get_or_404(Invitation.objects.for_school(membership.school), invitation_id)
+
+
+def access_student_import(*, membership: Membership, import_id) -> StudentImport:
+    """Only the teacher who started an import sees it: it carries the new passwords."""
+    return get_or_404(
+        StudentImport.objects.for_school(membership.school).filter(started_by=membership),
+        import_id,
+    )

@@ -10,7 +10,7 @@ from django.contrib.auth import password_validation
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from .models import Classroom, Invitation, Role, School
+from .models import Classroom, Invitation, Role, School, User
 from .selectors import school_teachers, user_signs_in_without_email
 from .services.schools import school_signup
 
@@ -143,7 +143,11 @@ class StudentForm(forms.Form):
         required=False,
         help_text=_("Leave empty to generate one from the name."),
     )
-    email = forms.EmailField(label=_("E-mail (optional)"), required=False)
+    email = forms.EmailField(
+        label=_("E-mail (optional)"),
+        required=False,
+        max_length=User._meta.get_field("email").max_length,
+    )
 
 
 class StudentImportForm(forms.Form):

@@ -229,6 +229,45 @@ class Enrollment(SchoolOwned):
         return f"{self.student.user} → {self.classroom}"
 
 
+class StudentImport(SchoolOwned):
+    """A class list too long to create while the teacher waits: its checked rows, the background
+    task's progress, and then either every problem or the new passwords until the teacher
+    collects them for the login sheet."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        FINISHED = "finished", _("finished")
+        REJECTED = "rejected", _("rejected")
+
+    classroom = models.ForeignKey(
+        Classroom, on_delete=models.CASCADE, related_name="+", verbose_name=_("classroom")
+    )
+    started_by = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="+", verbose_name=_("started by")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    total = models.PositiveIntegerField(_("students"))
+    done = models.PositiveIntegerField(_("prepared"), default=0)
+    rows = models.JSONField(default=list, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    credentials = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("class list import")
+        verbose_name_plural = _("class list imports")
+
+    def __str__(self):
+        return f"{self.classroom} ({self.get_status_display()}, {self.done}/{self.total})"
+
+    @property
+    def is_over(self):
+        return self.status in (self.Status.FINISHED, self.Status.REJECTED)
+
+
 def new_invitation_token():
     return secrets.token_urlsafe(32)
 

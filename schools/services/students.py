@@ -2,6 +2,7 @@
 
 import secrets
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -17,6 +18,7 @@ from .classrooms import classroom_require_teacher
 from .seats import seats_reserve
 
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+PROGRESS_STEP = 10
 TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
@@ -93,13 +95,27 @@ def _check_against_accounts(rows: list[StudentRow]) -> list[RowError]:
     return errors
 
 
-def students_create(
-    *, actor: Membership, classroom: Classroom, rows: list[StudentRow]
-) -> list[Credentials]:
-    """Creates accounts for all rows and enrolls them, or nothing at all (``ImportRejected``)."""
+def students_check(*, actor: Membership, classroom: Classroom, rows: list[StudentRow]) -> None:
+    """Every check an import needs, done before any (slow, on purpose) password hashing."""
     classroom_require_teacher(actor=actor, classroom=classroom)
     if errors := _check_against_accounts(rows):
         raise ImportRejected(errors)
+    with transaction.atomic():  # the seats are taken for real when the accounts are saved
+        seats_reserve(school=actor.school, count=len(rows))
+
+
+def students_create(
+    *,
+    actor: Membership,
+    classroom: Classroom,
+    rows: list[StudentRow],
+    on_progress: Callable[[int], None] | None = None,
+) -> list[Credentials]:
+    """Creates accounts for all rows and enrolls them, or nothing at all (``ImportRejected``).
+
+    ``on_progress`` hears how many passwords are hashed so far, every ``PROGRESS_STEP`` rows.
+    """
+    students_check(actor=actor, classroom=classroom, rows=rows)
     _assign_usernames(rows)
     credentials, users = [], []
     for row in rows:
@@ -113,6 +129,8 @@ def students_create(
         )
         user.set_password(password)
         users.append(user)
+        if on_progress and len(users) % PROGRESS_STEP == 0:
+            on_progress(len(users))
         credentials.append(
             Credentials(
                 name=f"{row.first_name} {row.last_name}", username=row.username, password=password

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from schools.models import StudentImport
 from tests.conftest import client_for
 from tests.factories import (
     AdminFactory,
@@ -56,6 +57,12 @@ def school_b(db):
         ).pk,
         "session_id": ControlSession.objects.create(
             school=enrollment.school, student=enrollment.student, training=training
+        ).pk,
+        "import_id": StudentImport.objects.create(
+            school=enrollment.school,
+            classroom=enrollment.classroom,
+            started_by=enrollment.classroom.primary_teacher,
+            total=1,
         ).pk,
     }
 
