@@ -585,6 +585,7 @@ DE = {
     "One file holds up to %(max_rows)s students and 1 MB. Long lists are imported in the background with a progress bar.": "Eine Datei fasst bis zu %(max_rows)s Schüler:innen und 1 MB. Lange Listen werden im Hintergrund mit einem Fortschrittsbalken importiert.",
     "The accounts are being created. Either every student is imported or none.": "Die Konten werden angelegt. Entweder werden alle Schüler:innen importiert oder keine.",
     "%(done)s of %(total)s students prepared": "%(done)s von %(total)s Schüler:innen vorbereitet",
+    "An e-mail address has at most %(max)d characters.": "Eine E-Mail-Adresse hat höchstens %(max)d Zeichen.",
 }
 
 ENTRY = re.compile(r'^(msgid(?:_plural)?) ((?:".*"\n)+)', re.M)

@@ -105,6 +105,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_FORMS = {"login": "schools.forms.LoginForm", "signup": "schools.forms.SchoolSignupForm"}
+ACCOUNT_ADAPTER = "schools.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[EduBotics] "
 
 LANGUAGE_CODE = "de"
