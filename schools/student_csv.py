@@ -21,8 +21,8 @@ MAX_BYTES = 1_000_000
 # The largest German schools have about 2,500 students; a class list is far shorter.
 MAX_ROWS = 3000
 # Up to this many students are created while the teacher waits; more run as a background task,
-# since each new password is hashed on purpose slowly (about 0.1 s with Argon2).
-MAX_ROWS_WAITING = 40
+# since each new password is hashed slowly on purpose (Argon2: 0.1–0.4 s each, by the machine).
+MAX_ROWS_WAITING = 10
 # Characters no class list contains (tab and line breaks are allowed between fields).
 CONTROL_CHARACTERS = frozenset(map(chr, [*range(0, 9), 11, 12, *range(14, 32), 127]))
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,29}$")
