@@ -4,6 +4,7 @@ import zoneinfo
 
 from allauth.account.app_settings import EmailVerificationMethod
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import SignupForm
 from django import forms
 from django.contrib.auth import password_validation
@@ -26,6 +27,16 @@ class LoginForm(AllauthLoginForm):
         if user is not None and user_signs_in_without_email(user=user):
             self._login.email_verification = EmailVerificationMethod.NONE
         return cleaned
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    """allauth's reset by e-mail, for accounts of one's own only: an account the school manages
+    gets a new password from its teachers, since the address on it was typed in by a teacher."""
+
+    def clean_email(self):
+        email = super().clean_email()
+        self.users = [user for user in self.users if not user.managed_by_school]
+        return email
 
 
 class SchoolSignupForm(SignupForm):

@@ -104,7 +104,11 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_FORMS = {"login": "schools.forms.LoginForm", "signup": "schools.forms.SchoolSignupForm"}
+ACCOUNT_FORMS = {
+    "login": "schools.forms.LoginForm",
+    "signup": "schools.forms.SchoolSignupForm",
+    "reset_password": "schools.forms.ResetPasswordForm",
+}
 ACCOUNT_ADAPTER = "schools.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[EduBotics] "
 

@@ -133,3 +133,15 @@ def test_the_data_migration_marks_only_accounts_a_school_made(classroom, outside
     mark.mark_school_made_accounts(django_apps, None)
     managed = set(User.objects.filter(managed_by_school=True).values_list("pk", flat=True))
     assert made.user.pk in managed and own.pk not in managed and both.pk not in managed
+
+
+def test_a_managed_account_gets_no_reset_link_by_email_but_an_own_account_does(client, classroom):
+    EnrollmentFactory(
+        classroom=classroom, student__user__email="kim@example.org", student__user__username="kim"
+    )
+    client.post(reverse("account_reset_password"), {"email": "kim@example.org"})
+    assert len(mail.outbox) == 1 and "/password/reset/key/" not in mail.outbox[0].body
+
+    UserFactory(email="eva@example.org", username="eva@example.org")
+    client.post(reverse("account_reset_password"), {"email": "eva@example.org"})
+    assert "/password/reset/key/" in mail.outbox[-1].body
