@@ -1,10 +1,7 @@
 """Dashboards: the school home (per role), a classroom's progress, a student's progress, and
 the school's audit log. Read-only; every number comes from analytics.selectors."""
 
-import csv
-
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +10,7 @@ from edubotics.pagination import newest_first
 from schools import selectors as school_selectors
 from schools.access import access_classroom, access_member, role_required
 from schools.audit import audit_record
+from schools.csv_export import csv_response
 from schools.models import AuditAction, Role
 
 from . import selectors
@@ -37,14 +35,6 @@ def home(request):
     return render(request, "schools/dashboard.html", context)
 
 
-def _csv_response(filename: str) -> tuple[HttpResponse, csv.writer]:
-    """CSV that German Excel opens right: UTF-8 with BOM, semicolons."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    return response, csv.writer(response, delimiter=";")
-
-
 @role_required(Role.TEACHER)
 def classroom_progress(request, classroom_id):
     classroom = access_classroom(membership=request.membership, classroom_id=classroom_id)
@@ -52,7 +42,7 @@ def classroom_progress(request, classroom_id):
     descending = request.GET.get("dir") == "desc"
     progress = selectors.classroom_progress(classroom=classroom, sort=sort, descending=descending)
     if request.GET.get("format") == "csv":
-        response, writer = _csv_response(f"{classroom.name}-{timezone.localdate():%Y-%m-%d}.csv")
+        response, writer = csv_response(name=f"{classroom.name}-{timezone.localdate():%Y-%m-%d}")
         writer.writerow(
             [
                 _("Last name"),
@@ -120,8 +110,8 @@ def audit_log(request):
         audit_record(
             school=request.school, action=AuditAction.AUDIT_LOG_EXPORTED, actor=request.membership
         )
-        response, writer = _csv_response(
-            f"audit-{request.school.slug}-{timezone.localdate():%Y-%m-%d}.csv"
+        response, writer = csv_response(
+            name=f"audit-{request.school.slug}-{timezone.localdate():%Y-%m-%d}"
         )
         writer.writerow(
             [_("When"), _("Who"), _("Action"), _("Object"), _("Details"), _("IP address")]

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from .models import ApiToken, Classroom, Invitation, Membership, Role
+from .models import ApiToken, Classroom, Invitation, Membership, Role, StudentImport
 
 RANK = {Role.STUDENT: 0, Role.TEACHER: 1, Role.ADMIN: 2}
 
@@ -84,3 +84,11 @@ def access_invitation(*, membership: Membership, invitation_id) -> Invitation:
 def access_api_token(*, membership: Membership, api_token_id) -> ApiToken:
     """One of the member's own tokens (a token is a person's, whichever school they act in)."""
     return get_or_404(ApiToken.objects.filter(user=membership.user), api_token_id)
+
+
+def access_student_import(*, membership: Membership, import_id) -> StudentImport:
+    """Only the teacher who started an import sees it: it carries the new passwords."""
+    return get_or_404(
+        StudentImport.objects.for_school(membership.school).filter(started_by=membership),
+        import_id,
+    )

@@ -4,13 +4,14 @@ import zoneinfo
 
 from allauth.account.app_settings import EmailVerificationMethod
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import SignupForm
 from django import forms
 from django.contrib.auth import password_validation
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from .models import Classroom, Invitation, Role, School
+from .models import Classroom, Invitation, Role, School, User
 from .selectors import school_teachers, user_signs_in_without_email
 from .services.schools import school_signup
 
@@ -26,6 +27,16 @@ class LoginForm(AllauthLoginForm):
         if user is not None and user_signs_in_without_email(user=user):
             self._login.email_verification = EmailVerificationMethod.NONE
         return cleaned
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    """allauth's reset by e-mail, for accounts of one's own only: an account the school manages
+    gets a new password from its teachers, since the address on it was typed in by a teacher."""
+
+    def clean_email(self):
+        email = super().clean_email()
+        self.users = [user for user in self.users if not user.managed_by_school]
+        return email
 
 
 class SchoolSignupForm(SignupForm):
@@ -143,7 +154,11 @@ class StudentForm(forms.Form):
         required=False,
         help_text=_("Leave empty to generate one from the name."),
     )
-    email = forms.EmailField(label=_("E-mail (optional)"), required=False)
+    email = forms.EmailField(
+        label=_("E-mail (optional)"),
+        required=False,
+        max_length=User._meta.get_field("email").max_length,
+    )
 
 
 class StudentImportForm(forms.Form):

@@ -19,7 +19,21 @@ INVITATION_LIFETIME = timedelta(days=7)
 
 
 class User(AbstractUser):
-    """A person. Admins and teachers sign in with e-mail; students with a username and no e-mail."""
+    """A person. Admins and teachers sign in with e-mail; students with a username and no e-mail.
+
+    An account the school made (a teacher added the student, or the student joined with a code)
+    is ``managed_by_school``: it has no verified address of the person's own, so only that
+    school's teachers can reset its password, and it never joins a second school.
+    """
+
+    managed_by_school = models.BooleanField(
+        _("managed by the school"),
+        default=False,
+        help_text=_(
+            "A student account the school made: a member of that school only, its password "
+            "reset by the school's teachers."
+        ),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -215,6 +229,45 @@ class Enrollment(SchoolOwned):
         return f"{self.student.user} → {self.classroom}"
 
 
+class StudentImport(SchoolOwned):
+    """A class list too long to create while the teacher waits: its checked rows, the background
+    task's progress, and then either every problem or the new passwords until the teacher
+    collects them for the login sheet."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        FINISHED = "finished", _("finished")
+        REJECTED = "rejected", _("rejected")
+
+    classroom = models.ForeignKey(
+        Classroom, on_delete=models.CASCADE, related_name="+", verbose_name=_("classroom")
+    )
+    started_by = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="+", verbose_name=_("started by")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    total = models.PositiveIntegerField(_("students"))
+    done = models.PositiveIntegerField(_("prepared"), default=0)
+    rows = models.JSONField(default=list, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    credentials = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("class list import")
+        verbose_name_plural = _("class list imports")
+
+    def __str__(self):
+        return f"{self.classroom} ({self.get_status_display()}, {self.done}/{self.total})"
+
+    @property
+    def is_over(self):
+        return self.status in (self.Status.FINISHED, self.Status.REJECTED)
+
+
 def new_invitation_token():
     return secrets.token_urlsafe(32)
 
@@ -263,6 +316,7 @@ class AuditAction(models.TextChoices):
     MEMBER_REMOVED = "member_removed", _("member removed")
     MEMBER_ROLE_CHANGED = "member_role_changed", _("role changed")
     STUDENTS_IMPORTED = "students_imported", _("students imported")
+    STUDENT_PASSWORD_RESET = "student_password_reset", _("student password reset")
     AUDIT_LOG_EXPORTED = "audit_log_exported", _("audit log exported")
     PACKAGE_CHOSEN = "package_chosen", _("package chosen")
     PACKAGE_CHANGED = "package_changed", _("package changed")

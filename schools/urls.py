@@ -35,6 +35,11 @@ tenant_patterns = [
         name="student_import",
     ),
     path(
+        "classrooms/<int:classroom_id>/students/import/<int:import_id>/",
+        students.student_import_progress,
+        name="student_import_progress",
+    ),
+    path(
         "classrooms/<int:classroom_id>/students/<int:member_id>/remove/",
         students.student_remove,
         name="student_remove",

@@ -56,7 +56,9 @@ class TeacherFactory(MembershipFactory):
 
 class StudentFactory(MembershipFactory):
     role = Role.STUDENT
-    user = factory.SubFactory(UserFactory, username=factory.Sequence(lambda n: f"student{n}"))
+    user = factory.SubFactory(
+        UserFactory, username=factory.Sequence(lambda n: f"student{n}"), managed_by_school=True
+    )
 
 
 class ClassroomFactory(DjangoModelFactory):

@@ -120,7 +120,12 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_FORMS = {"login": "schools.forms.LoginForm", "signup": "schools.forms.SchoolSignupForm"}
+ACCOUNT_FORMS = {
+    "login": "schools.forms.LoginForm",
+    "signup": "schools.forms.SchoolSignupForm",
+    "reset_password": "schools.forms.ResetPasswordForm",
+}
+ACCOUNT_ADAPTER = "schools.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[EduBotics] "
 # allauth's limits (sign-in, reset, …) count in CACHES; ours: guessing classroom join codes,
 # per address and per code, loose enough for a class of 30 signing up behind one school router.

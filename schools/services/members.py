@@ -91,20 +91,31 @@ def invitation_check(invitation: Invitation | None) -> Invitation:
     return invitation
 
 
+def managed_account_message() -> str:
+    return _(
+        "You are signed in with a student account that your school manages; it belongs to that "
+        "school only. Sign out and open this link again to create an account of your own."
+    )
+
+
 @transaction.atomic
 def invitation_accept(
     *, invitation: Invitation, user: User | None = None, first_name="", last_name="", password=""
 ) -> Membership:
     """Joins the invited person to the school: an existing user, or a new account.
 
-    The invitation link proves the address, so a new account's e-mail counts as verified.
+    The invitation link proves the address, so a new account's e-mail counts as verified. An
+    account a school manages stays in that one school.
     """
     invitation = (
         Invitation.objects.select_for_update().select_related("school").get(pk=invitation.pk)
     )
     invitation_check(invitation)
+    if user is not None and user.managed_by_school:
+        raise ApplicationError(managed_account_message())
     if user is None:
-        if User.objects.filter(email__iexact=invitation.email).exists():
+        # An address a teacher typed into a school-made account is not the person's own login.
+        if User.objects.filter(email__iexact=invitation.email, managed_by_school=False).exists():
             raise ApplicationError(
                 _("An account with this e-mail address exists. Please sign in first.")
             )

@@ -2,6 +2,7 @@
 
 import secrets
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -17,6 +18,7 @@ from .classrooms import classroom_require_teacher
 from .seats import seats_reserve
 
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+PROGRESS_STEP = 10
 TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
@@ -93,13 +95,27 @@ def _check_against_accounts(rows: list[StudentRow]) -> list[RowError]:
     return errors
 
 
-def students_create(
-    *, actor: Membership, classroom: Classroom, rows: list[StudentRow]
-) -> list[Credentials]:
-    """Creates accounts for all rows and enrolls them, or nothing at all (``ImportRejected``)."""
+def students_check(*, actor: Membership, classroom: Classroom, rows: list[StudentRow]) -> None:
+    """Every check an import needs, done before any (slow, on purpose) password hashing."""
     classroom_require_teacher(actor=actor, classroom=classroom)
     if errors := _check_against_accounts(rows):
         raise ImportRejected(errors)
+    with transaction.atomic():  # the seats are taken for real when the accounts are saved
+        seats_reserve(school=actor.school, count=len(rows))
+
+
+def students_create(
+    *,
+    actor: Membership,
+    classroom: Classroom,
+    rows: list[StudentRow],
+    on_progress: Callable[[int], None] | None = None,
+) -> list[Credentials]:
+    """Creates accounts for all rows and enrolls them, or nothing at all (``ImportRejected``).
+
+    ``on_progress`` hears how many passwords are hashed so far, every ``PROGRESS_STEP`` rows.
+    """
+    students_check(actor=actor, classroom=classroom, rows=rows)
     _assign_usernames(rows)
     credentials, users = [], []
     for row in rows:
@@ -109,9 +125,12 @@ def students_create(
             first_name=row.first_name,
             last_name=row.last_name,
             email=row.email,
+            managed_by_school=True,
         )
         user.set_password(password)
         users.append(user)
+        if on_progress and len(users) % PROGRESS_STEP == 0:
+            on_progress(len(users))
         credentials.append(
             Credentials(
                 name=f"{row.first_name} {row.last_name}", username=row.username, password=password
@@ -141,16 +160,32 @@ def students_create(
     return credentials
 
 
+@transaction.atomic
 def student_password_reset(*, actor: Membership, student: Membership) -> Credentials:
-    if (
-        not actor.is_staff_member
-        or student.role != Role.STUDENT
-        or student.school_id != actor.school_id
-    ):
+    """A teacher sets a new password for an account their school manages, and no other.
+
+    A person with an account of their own may also belong to other schools, so a teacher of one
+    of them must never set its password; they reset it themselves by e-mail.
+    """
+    if not actor.is_staff_member or student.school_id != actor.school_id:
         raise ApplicationError(_("Only teachers can reset a student's password."))
+    if student.role != Role.STUDENT or not student.user.managed_by_school:
+        raise ApplicationError(
+            _(
+                "%(name)s has an account of their own: they reset their password themselves "
+                "with “Forgot your password?” on the sign-in page."
+            )
+            % {"name": student.user.get_full_name() or student.user.username}
+        )
     password = generate_password()
     student.user.set_password(password)
     student.user.save(update_fields=["password"])
+    audit_record(
+        school=actor.school,
+        action=AuditAction.STUDENT_PASSWORD_RESET,
+        actor=actor,
+        target=student,
+    )
     return Credentials(
         name=student.user.get_full_name(), username=student.user.username, password=password
     )
@@ -192,7 +227,12 @@ def student_signup_with_code(
     seats_reserve(school=classroom.school, count=1)
     row = StudentRow(line=1, first_name=first_name.strip(), last_name=last_name.strip())
     _assign_usernames([row])
-    user = User(username=row.username, first_name=row.first_name, last_name=row.last_name)
+    user = User(
+        username=row.username,
+        first_name=row.first_name,
+        last_name=row.last_name,
+        managed_by_school=True,
+    )
     user.set_password(password)
     user.save()
     membership = Membership.objects.create(school=classroom.school, user=user, role=Role.STUDENT)

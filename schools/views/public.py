@@ -52,7 +52,10 @@ def invitation_accept(request, token):
                 return redirect(request.path)
             messages.success(request, welcome)
             return redirect("dashboard", invitation.school.slug)
-        return render(request, "schools/invitation_accept.html", {"invitation": invitation})
+        context = {"invitation": invitation}
+        if request.user.managed_by_school:
+            context["managed_account_message"] = member_services.managed_account_message()
+        return render(request, "schools/invitation_accept.html", context)
     form = NewAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -6,13 +6,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ..access import access_classroom, access_member, role_required
+from ..access import access_classroom, access_member, access_student_import, role_required
 from ..errors import ApplicationError
 from ..forms import (
     StudentForm,
     StudentImportForm,
 )
-from ..models import Role
+from ..models import Role, StudentImport
+from ..services.student_imports import student_import_collect, student_import_start
 from ..services.students import (
     Credentials,
     student_password_reset,
@@ -21,6 +22,8 @@ from ..services.students import (
 )
 from ..student_csv import (
     MAX_BYTES,
+    MAX_ROWS,
+    MAX_ROWS_WAITING,
     ImportRejected,
     RowError,
     StudentRow,
@@ -66,35 +69,69 @@ def student_add(request, classroom_id):
     return render(request, "schools/student_add.html", {"form": form, "classroom": classroom})
 
 
+def _import_page(request, classroom, form, problem: ApplicationError | None = None):
+    return render(
+        request,
+        "schools/student_import.html",
+        {
+            "form": form,
+            "classroom": classroom,
+            "problem": problem and problem.message,
+            "row_errors": getattr(problem, "errors", ()),
+            "max_rows": MAX_ROWS,
+        },
+    )
+
+
 @role_required(Role.TEACHER)
 def student_import(request, classroom_id):
     classroom = access_classroom(
         membership=request.membership, classroom_id=classroom_id, for_write=True
     )
     form = StudentImportForm(request.POST or None, request.FILES or None)
-    row_errors = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            data = upload.read(MAX_BYTES + 1)
-            rows = parse_students_csv(data)
-            credentials = students_create(actor=request.membership, classroom=classroom, rows=rows)
-            count = len(credentials)
-            messages.success(
-                request,
-                ngettext("%(count)d student imported.", "%(count)d students imported.", count)
-                % {"count": count},
+    if request.method != "POST" or not form.is_valid():
+        return _import_page(request, classroom, form)
+    try:
+        rows = parse_students_csv(form.cleaned_data["file"].read(MAX_BYTES + 1))
+        if len(rows) > MAX_ROWS_WAITING:
+            student_import = student_import_start(
+                actor=request.membership, classroom=classroom, rows=rows
             )
-            return show_login_sheet(request, classroom, credentials)
-        except ImportRejected as rejected:
-            form.add_error(None, rejected.message)
-            row_errors = rejected.errors
-        except ApplicationError as error:
-            form.add_error(None, error.message)
+            return redirect(
+                tenant_url(request, "student_import_progress", classroom.pk, student_import.pk)
+            )
+        credentials = students_create(actor=request.membership, classroom=classroom, rows=rows)
+    except ApplicationError as problem:
+        return _import_page(request, classroom, form, problem)
+    return _imported(request, classroom, credentials)
+
+
+def _imported(request, classroom, credentials: list[Credentials]):
+    count = len(credentials)
+    messages.success(
+        request,
+        ngettext("%(count)d student imported.", "%(count)d students imported.", count)
+        % {"count": count},
+    )
+    return show_login_sheet(request, classroom, credentials)
+
+
+@role_required(Role.TEACHER)
+def student_import_progress(request, classroom_id, import_id):
+    """The progress bar of a long import (the page reloads itself), then its result."""
+    classroom = access_classroom(membership=request.membership, classroom_id=classroom_id)
+    student_import = access_student_import(membership=request.membership, import_id=import_id)
+    if student_import.status == StudentImport.Status.REJECTED:
+        rejected = ImportRejected([RowError(**e) for e in student_import.errors])
+        return _import_page(request, classroom, StudentImportForm(), rejected)
+    if student_import.status == StudentImport.Status.FINISHED:
+        if not student_import.credentials:  # collected already: the sheet is in the session
+            return redirect(tenant_url(request, "login_sheet"))
+        return _imported(request, classroom, student_import_collect(student_import=student_import))
     return render(
         request,
-        "schools/student_import.html",
-        {"form": form, "classroom": classroom, "row_errors": row_errors},
+        "schools/student_import_progress.html",
+        {"classroom": classroom, "student_import": student_import},
     )
 
 

@@ -59,6 +59,6 @@ def test_a_teacher_sorts_by_success_rate_and_downloads_the_csv(page, school, tmp
     content = tmp_path / "export.csv"
     download.save_as(content)
     text = content.read_bytes().decode("utf-8")
-    assert text.startswith("\ufeff") and download.suggested_filename.startswith("Robotik 9b")
+    assert text.startswith("\ufeff") and download.suggested_filename.startswith("robotik-9b-")
     rows = [line.split(";") for line in text.lstrip("\ufeff").splitlines()]
     assert [r[0] for r in rows[1:]] == ["Berg", "Adler", "Cem"] and rows[1][6] == "100,0"

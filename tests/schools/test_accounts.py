@@ -6,6 +6,7 @@ from django.core import mail
 from django.urls import reverse
 
 from schools.models import Membership, Role, School
+from tests.conftest import client_for
 from tests.factories import PASSWORD, StudentFactory
 
 SIGNUP = {
@@ -134,3 +135,18 @@ def test_school_pages_speak_the_schools_language_until_the_user_picks_one(as_tea
     assert "Meine Kurse" in as_teacher.get(f"/s/{school.slug}/").content.decode()
     as_teacher.cookies["django_language"] = "en"
     assert "My classrooms" in as_teacher.get(f"/s/{school.slug}/").content.decode()
+
+
+LONG_EMAIL = "a" * 60 + "@" + ("b" * 60 + ".") * 4 + "de"  # valid, but over the column's 254
+
+
+def test_a_too_long_email_at_sign_up_is_a_field_error_not_a_cut_address(client, db):
+    response = client.post(reverse("account_signup"), {**SIGNUP, "email": LONG_EMAIL})
+    assert response.status_code == 200 and "at most 254 characters" in response.content.decode()
+    assert not School.objects.exists()
+
+
+def test_adding_a_too_long_email_is_a_field_error(teacher):
+    client = client_for(teacher)
+    response = client.post(reverse("account_email"), {"action_add": "", "email": LONG_EMAIL})
+    assert response.status_code == 200 and "at most 254 characters" in response.content.decode()

@@ -8,7 +8,9 @@ from tests.factories import ClassroomFactory
 
 
 def add_students(classroom, count):
-    users = User.objects.bulk_create(User(username=f"s{classroom.pk}-{i}") for i in range(count))
+    users = User.objects.bulk_create(
+        User(username=f"s{classroom.pk}-{i}", managed_by_school=True) for i in range(count)
+    )
     members = Membership.objects.bulk_create(
         Membership(school=classroom.school, user=u, role=Role.STUDENT) for u in users
     )

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from schools.models import Enrollment, Membership, User
+from schools.models import Enrollment, Membership, School, User
 from schools.student_csv import ImportRejected, parse_students_csv
 from tests.conftest import client_for
 from tests.factories import UserFactory
@@ -121,3 +121,57 @@ def test_an_archived_classroom_takes_no_students(as_teacher, classroom):
     response = upload(as_teacher, classroom, b"first_name;last_name\nA;B\n")
     assert "archived" in response.content.decode()
     assert not Enrollment.objects.filter(classroom=classroom).exists()
+
+
+NAME_5000 = "A" * 5000
+LONG_EMAIL = "a" * 250 + "@example.org"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (bytes(range(1, 256)) * 4, "encoding is not known"),
+        (b"first_name;last_name\n\x01\x02\x03;\x04\n", "not a CSV file"),
+        (b"first_name;last_name\nA\x81;B\n", "encoding is not known"),
+        (b"first_name;last_name\nAn\rna;Schmidt\nBen;Berg\n", "has 1 fields, expected 2"),
+        (b'first_name;last_name\n"Anna\nMaria";Berg\n', "first name contains a line break"),
+        (f"first_name;last_name\n{NAME_5000};B\n".encode(), "longer than 150 characters"),
+        (b'first_name;last_name\n"' + b"a" * 200_000 + b'";B\n', "cannot be read"),
+        (f"first_name;last_name;email\nA;B;{LONG_EMAIL}\n".encode(), "longer than 254"),
+        (b"first_name;last_name\n" + b"A;B\n" * 3001, "more than 3000 students"),
+    ],
+)
+def test_a_broken_upload_gets_a_clear_message_and_imports_nothing(
+    as_teacher, classroom, content, message
+):
+    before = User.objects.count()
+    response = upload(as_teacher, classroom, content)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert User.objects.count() == before
+
+
+def test_the_import_page_states_its_limits(as_teacher, classroom):
+    page = as_teacher.get(reverse("student_import", args=[classroom.school.slug, classroom.pk]))
+    assert "up to 3000 students and 1 MB" in page.content.decode()
+
+
+def test_a_full_school_is_refused_before_any_password_is_hashed(as_teacher, classroom, monkeypatch):
+    School.objects.filter(pk=classroom.school_id).update(seat_limit=1)
+    hashed = []
+    monkeypatch.setattr(
+        "django.contrib.auth.base_user.make_password", lambda *a, **k: hashed.append(a) or "x"
+    )
+    response = upload(as_teacher, classroom, b"first_name;last_name\n" + b"A;B\n" * 5)
+    assert "Not enough seats" in response.content.decode()
+    assert hashed == []
+
+
+def test_a_too_long_email_in_the_add_form_is_a_field_error(as_teacher, classroom):
+    response = as_teacher.post(
+        reverse("student_add", args=[classroom.school.slug, classroom.pk]),
+        {"first_name": "A", "last_name": "B", "email": LONG_EMAIL},
+    )
+    assert response.status_code == 200
+    assert "at most 254 characters" in response.content.decode()
+    assert not User.objects.filter(email=LONG_EMAIL).exists()

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from schools.models import StudentImport
 from schools.services.tokens import api_token_create
 from tests.conftest import client_for
 from tests.factories import (
@@ -60,6 +61,12 @@ def school_b(db):
             school=enrollment.school, student=enrollment.student, training=training
         ).pk,
         "api_token_id": api_token_create(actor=enrollment.student)[0].pk,
+        "import_id": StudentImport.objects.create(
+            school=enrollment.school,
+            classroom=enrollment.classroom,
+            started_by=enrollment.classroom.primary_teacher,
+            total=1,
+        ).pk,
     }
 
 
