@@ -155,6 +155,8 @@ TRAINING_BACKEND = env("TRAINING_BACKEND", default="modal" if MODAL_TOKEN_ID els
 MODAL_APP_NAME = env("MODAL_APP_NAME", default="edubotics-training")
 MODAL_SUBMISSIONS_DICT = env("MODAL_SUBMISSIONS_DICT", default="edubotics-submissions")
 LOCAL_RUNS_DIR = env("LOCAL_RUNS_DIR", default=str(VAR_DIR / "runs"))
+# The local backend's trainer: "demo" (NumPy, learns the demo dataset) or "lerobot" (needs it).
+LOCAL_TRAINER = env("LOCAL_TRAINER", default="demo")
 HF_TOKEN = env("HF_TOKEN", default="")
 HF_ENDPOINT = env("HF_ENDPOINT", default="")
 HF_ORG = env("HF_ORG", default="edubotics-ai")

@@ -49,6 +49,7 @@ def payload_for(training: Training) -> dict:
         "steps": training.steps or training.epochs,
         "batch_size": training.batch_size,
         "epochs": training.epochs,
+        "trainer": settings.LOCAL_TRAINER if settings.TRAINING_BACKEND == "local" else "lerobot",
         "learning_rate": training.learning_rate,
         "object_description": training.object_description,
         "model_repo_id": training.model_name,
