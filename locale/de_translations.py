@@ -561,6 +561,10 @@ DE = {
     "Or it belongs to a school or classroom you are not part of. Check the address, or go back to your overview.": "Oder sie gehört zu einer Schule oder einem Kurs, zu dem Sie nicht gehören. Prüfen Sie die Adresse oder gehen Sie zurück zu Ihrer Übersicht.",
     "Something went wrong": "Etwas ist schiefgelaufen",
     "This is not your fault. Please try again in a moment; if it keeps happening, tell your school admin.": "Das liegt nicht an Ihnen. Bitte versuchen Sie es gleich noch einmal; passiert es wieder, sagen Sie Ihrem Schuladmin Bescheid.",
+    # LeRobot's real trainer: dataset versions, GR00T steps
+    "This dataset is in LeRobot format v2.0, which lacks the per-episode statistics training needs. Convert it with LeRobot 0.3 (pip install 'lerobot>=0.3,<0.4'; python -m lerobot.datasets.v21.convert_dataset_v20_to_v21 --repo-id=%(detail)s), then check it again.": "Dieser Datensatz hat das LeRobot-Format v2.0, dem die Statistiken pro Episode fehlen, die das Training braucht. Wandle ihn mit LeRobot 0.3 um (pip install 'lerobot>=0.3,<0.4'; python -m lerobot.datasets.v21.convert_dataset_v20_to_v21 --repo-id=%(detail)s) und prüfe ihn dann erneut.",
+    "For training it is converted to LeRobot v3.0; the dataset on the Hub stays as it is.": "Für das Training wird er in LeRobot v3.0 umgewandelt; der Datensatz auf dem Hub bleibt unverändert.",
+    "That is %(steps)s training steps: epochs × %(frames)s frames ÷ batch size, rounded up.": "Das sind %(steps)s Trainingsschritte: Epochen × %(frames)s Frames ÷ Batchgröße, aufgerundet.",
 }
 
 ENTRY = re.compile(r'^(msgid(?:_plural)?) ((?:".*"\n)+)', re.M)

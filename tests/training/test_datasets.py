@@ -4,8 +4,10 @@ import json
 import shutil
 
 import pytest
+from django.urls import reverse
 
 from schools.errors import ApplicationError
+from tests.conftest import client_for
 from training.datasets import dataset_check
 from training.hub import LocalHubStore, read_dataset_info
 
@@ -146,3 +148,16 @@ def test_a_v3_dataset_without_its_episode_index_is_refused(hub):
     repo_id = v30_copy(hub, [])
     with pytest.raises(ApplicationError, match="not a LeRobot dataset: meta/episodes/ is missing"):
         dataset_check(repo_id)
+
+
+def test_the_estimate_page_names_the_version_and_the_gr00t_steps(hub, student, outsider):
+    student.school.language = "de"
+    student.school.save()
+    url = reverse("training_new", args=[student.school.slug])
+    form = {"dataset": DEMO, "policy_type": "GR00T", "action": "estimate"}
+    page = client_for(student).post(url, form).content.decode()
+    assert "LeRobot v2.1" in page
+    assert "wird er in LeRobot v3.0 umgewandelt" in page
+    # 10 epochs × 720 frames ÷ 64, rounded up.
+    assert "Das sind 113 Trainingsschritte: Epochen × 720 Frames ÷ Batchgröße, aufgerundet." in page
+    assert client_for(outsider).post(url, form).status_code == 404
