@@ -264,22 +264,20 @@ def train_lerobot(dataset_dir: Path, work: Path, payload: dict, report) -> tuple
     check_lerobot()
     info = json.loads((dataset_dir / "meta" / "info.json").read_text())
     repo_id = payload["dataset"]
-    if payload["policy_type"] == "ACT_BBOX":
+    root = lerobot_dataset(dataset_dir, work, repo_id, info["codebase_version"])
+    if payload["policy_type"] == "ACT_BBOX":  # ACT on the dataset with the object's box added
         from training.bbox import derive_bbox_dataset, detector_from_settings
 
-        source = lerobot_dataset(dataset_dir, work, repo_id, info["codebase_version"])
-        repo_id = f"{repo_id}-bbox"
+        source, repo_id = root, f"{repo_id}-bbox"
         root = work / "derived" / repo_id
-        kept = derive_bbox_dataset(
+        derived = derive_bbox_dataset(
             src_root=source,
             dst_root=root,
             repo_id=repo_id,
             description=payload["object_description"],
             detector=detector_from_settings(),
         )
-        logger.info("the object was found in %d of %d episodes", kept.kept, kept.total)
-    else:
-        root = lerobot_dataset(dataset_dir, work, repo_id, info["codebase_version"])
+        logger.info("the object was found in %d of %d episodes", derived.kept, derived.total)
     output = work / "lerobot"
     every, curve = log_freq(int(payload["steps"])), []
 
