@@ -151,4 +151,5 @@ def test_a_trainer_that_exits_non_zero_fails_the_job_with_its_reason(tmp_path, h
     )
     # ACT's own reason, on the training's page.
     assert "at least one image or the environment state" in result["log_tail"]
-    assert events[-1]["type"] == "failed" and not (hub / "models").exists()
+    assert events[-1]["type"] == "failed"
+    assert not (hub / "models" / "edubotics-ai" / "goethe-act-camera").exists()  # nothing uploaded
