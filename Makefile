@@ -59,4 +59,4 @@ $(LEROBOT_VENV)/.installed: requirements-lerobot.txt
 
 # training/runner.py end to end through LeRobot's trainer on tiny v2.1 and v3.0 datasets.
 test-lerobot: $(LEROBOT_VENV)/.installed
-	$(LEROBOT_VENV)/bin/python -m pytest -c tests_lerobot/pytest.ini tests_lerobot $(PYTEST_ARGS)
+	$(LEROBOT_VENV)/bin/python -m pytest -c tests_lerobot/pytest.ini tests_lerobot -v $(PYTEST_ARGS)
