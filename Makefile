@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 
-.PHONY: run test setup messages bench
+.PHONY: run test setup messages bench test-lerobot
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -41,3 +41,23 @@ messages: setup
 bench: setup
 	$(PY) bench/trainings_throughput.py
 	$(PY) bench/pages.py
+
+# LeRobot's real trainer on this CPU, in its own venv outside the clone, keyed by what it holds
+# (a reused machine keeps it, a fresh one installs it: ~6.7 GB, a few minutes). torch and
+# torchvision are the builds on this machine's disk; LeRobot comes without its dependencies
+# (it pins an older torch) and the rest from requirements-lerobot.txt.
+LEROBOT_FIRST := torch==2.14.1 torchvision==0.29.1
+LEROBOT_PIN := lerobot==0.4.4
+LEROBOT_KEY := $(shell (echo $(LEROBOT_FIRST) $(LEROBOT_PIN); cat requirements-lerobot.txt) | sha256sum | cut -c1-12)
+LEROBOT_VENV ?= $(HOME)/.cache/edubotics/lerobot-$(LEROBOT_KEY)
+
+$(LEROBOT_VENV)/.installed: requirements-lerobot.txt
+	python3 -m venv $(LEROBOT_VENV)
+	$(LEROBOT_VENV)/bin/pip install --quiet $(LEROBOT_FIRST)
+	$(LEROBOT_VENV)/bin/pip install --quiet --no-deps $(LEROBOT_PIN)
+	$(LEROBOT_VENV)/bin/pip install --quiet -r requirements-lerobot.txt
+	touch $@
+
+# training/runner.py end to end through LeRobot's trainer on tiny v2.1 and v3.0 datasets.
+test-lerobot: $(LEROBOT_VENV)/.installed
+	$(LEROBOT_VENV)/bin/python -m pytest -c tests/lerobot/pytest.ini --rootdir . --noconftest tests/lerobot -v $(PYTEST_ARGS)

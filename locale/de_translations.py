@@ -621,6 +621,13 @@ DE = {
     "The accounts are being created. Either every student is imported or none.": "Die Konten werden angelegt. Entweder werden alle Schüler:innen importiert oder keine.",
     "%(done)s of %(total)s students prepared": "%(done)s von %(total)s Schüler:innen vorbereitet",
     "An e-mail address has at most %(max)d characters.": "Eine E-Mail-Adresse hat höchstens %(max)d Zeichen.",
+    # LeRobot's real trainer: dataset versions, GR00T steps
+    "This dataset is in LeRobot format v2.0, which lacks the per-episode statistics training needs. Convert it with LeRobot 0.3 (pip install 'lerobot>=0.3,<0.4'; python -m lerobot.datasets.v21.convert_dataset_v20_to_v21 --repo-id=%(detail)s), then check it again.": "Dieser Datensatz hat das LeRobot-Format v2.0, dem die Statistiken pro Episode fehlen, die das Training braucht. Wandle ihn mit LeRobot 0.3 um (pip install 'lerobot>=0.3,<0.4'; python -m lerobot.datasets.v21.convert_dataset_v20_to_v21 --repo-id=%(detail)s) und prüfe ihn dann erneut.",
+    "For training it is converted to LeRobot v3.0; the dataset on the Hub stays as it is.": "Für das Training wird er in LeRobot v3.0 umgewandelt; der Datensatz auf dem Hub bleibt unverändert.",
+    "That is %(steps)s training steps: epochs × %(frames)s frames ÷ batch size, rounded up.": "Das sind %(steps)s Trainingsschritte: Epochen × %(frames)s Frames ÷ Batchgröße, aufgerundet.",
+    # ACT_BBOX: the object-detection stage
+    "The object was found in %(found)d of %(total)d episodes; at least %(minimum)d are needed.": "Das Objekt wurde in %(found)d von %(total)d Episoden gefunden; mindestens %(minimum)d sind nötig.",
+    "The dataset has no camera, so the object cannot be found.": "Der Datensatz hat keine Kamera, daher kann das Objekt nicht gefunden werden.",
 }
 
 ENTRY = re.compile(r'^(msgid(?:_plural)?) ((?:".*"\n)+)', re.M)

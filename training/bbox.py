@@ -44,14 +44,20 @@ class BBoxResult:
     dropped_episodes: list[int]
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for translation (the job has no Django); the platform translates it."""
+    return message
+
+
 class BBoxError(Exception):
     """Why ACT_BBOX cannot train, for the student. `template` and `params` let the platform say
     it in the student's language."""
 
-    TOO_FEW = (
-        "the object was found in %(found)d of %(total)d episodes; at least %(minimum)d are needed"
+    TOO_FEW = gettext_noop(
+        "The object was found in %(found)d of %(total)d episodes; at least %(minimum)d are needed."
     )
-    NO_CAMERA = "the dataset has no camera, so the object cannot be found"
+    NO_CAMERA = gettext_noop("The dataset has no camera, so the object cannot be found.")
+    TEMPLATES = (TOO_FEW, NO_CAMERA)
 
     def __init__(self, template: str, **params: int):
         self.template, self.params = template, params

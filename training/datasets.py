@@ -32,6 +32,12 @@ def dataset_message(error: HubError) -> str:
         "private": _("The dataset is private or gated: we are not allowed to read it."),
         "not_lerobot": _("This is not a LeRobot dataset: %(detail)s is missing or unreadable."),
         "version": _("LeRobot format %(detail)s is not supported; use %(versions)s."),
+        "v2.0": _(
+            "This dataset is in LeRobot format v2.0, which lacks the per-episode statistics "
+            "training needs. Convert it with LeRobot 0.3 (pip install 'lerobot>=0.3,<0.4'; "
+            "python -m lerobot.datasets.v21.convert_dataset_v20_to_v21 --repo-id=%(detail)s), "
+            "then check it again."
+        ),
         "fps": _("The dataset's meta/info.json has no fps."),
         "feature": _("The dataset has no “%(detail)s” feature, which training needs."),
         "episodes": _("The dataset has %(detail)s episodes; training needs at least %(minimum)d."),

@@ -4,12 +4,16 @@ No Django here: the runner (on Modal, or in a local process) uses the same store
 raised as ``HubError`` with a code; the platform turns codes into messages for people.
 """
 
+import io
 import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-SUPPORTED_VERSIONS = ("v2.0", "v2.1", "v3.0")
+# LeRobot 0.4 trains v3.0; the job converts v2.1 with LeRobot's own converter. v2.0 lacks the
+# per-episode statistics that converter needs, and 0.4 no longer ships what computed them.
+SUPPORTED_VERSIONS = ("v2.1", "v3.0")
+CONVERTED_VERSIONS = ("v2.1",)
 REQUIRED_FEATURES = ("action", "observation.state")
 MIN_EPISODES = 10
 
@@ -29,6 +33,11 @@ class DatasetInfo:
     episodes: int
     frames: int
     cameras: int
+
+    @property
+    def converted(self) -> bool:
+        """The job converts it to v3.0 before training (the original stays as it is)."""
+        return self.codebase_version in CONVERTED_VERSIONS
 
 
 class LocalHubStore:
@@ -131,6 +140,8 @@ def read_dataset_info(store, repo_id: str) -> DatasetInfo:
     except ValueError as error:
         raise HubError("not_lerobot", "meta/info.json is not JSON") from error
     version = info.get("codebase_version")
+    if version == "v2.0":
+        raise HubError("v2.0", repo_id)
     if version not in SUPPORTED_VERSIONS:
         raise HubError("version", str(version))
     if not info.get("fps"):
@@ -139,12 +150,43 @@ def read_dataset_info(store, repo_id: str) -> DatasetInfo:
     for feature in REQUIRED_FEATURES:
         if feature not in features:
             raise HubError("feature", feature)
-    episodes = int(info.get("total_episodes") or 0)
-    if episodes < MIN_EPISODES:
-        raise HubError("episodes", str(episodes))
+    lengths = episode_lengths(store, repo_id, version, int(info.get("chunks_size") or 1000))
+    if len(lengths) < MIN_EPISODES:
+        raise HubError("episodes", str(len(lengths)))
     cameras = sum(
         1 for f in features.values() if isinstance(f, dict) and f.get("dtype") in ("video", "image")
     )
-    return DatasetInfo(
-        repo_id, version, float(info["fps"]), episodes, int(info.get("total_frames") or 0), cameras
-    )
+    return DatasetInfo(repo_id, version, float(info["fps"]), len(lengths), sum(lengths), cameras)
+
+
+def episode_lengths(store, repo_id: str, version: str, chunks_size: int) -> list[int]:
+    """Each episode's frame count, read from the layout's own episode index: v2.x keeps one JSON
+    line per episode in ``meta/episodes.jsonl``; v3.0 keeps rows in
+    ``meta/episodes/chunk-XXX/file-YYY.parquet``, numbered on as LeRobot's writer fills them."""
+    if version != "v3.0":
+        try:
+            lines = store.dataset_file(repo_id, "meta/episodes.jsonl").decode().splitlines()
+            return [int(json.loads(line)["length"]) for line in lines if line.strip()]
+        except HubError as error:
+            if error.code == "file_missing":
+                raise HubError("not_lerobot", "meta/episodes.jsonl") from error
+            raise
+        except (ValueError, KeyError, TypeError) as error:
+            raise HubError("not_lerobot", "meta/episodes.jsonl") from error
+    import pyarrow.parquet as pq
+
+    lengths, chunk, file = [], 0, 0
+    while True:
+        name = f"meta/episodes/chunk-{chunk:03d}/file-{file:03d}.parquet"
+        try:
+            table = pq.read_table(io.BytesIO(store.dataset_file(repo_id, name)), columns=["length"])
+        except HubError as error:
+            if error.code != "file_missing":
+                raise
+            if not lengths:
+                raise HubError("not_lerobot", "meta/episodes/") from error
+            return lengths
+        except (OSError, KeyError, ValueError) as error:  # not parquet, or no "length" column
+            raise HubError("not_lerobot", name) from error
+        lengths += table.column("length").to_pylist()
+        chunk, file = (chunk + 1, 0) if file + 1 == chunks_size else (chunk, file + 1)

@@ -2,8 +2,9 @@
 
 Fetch the dataset, train, write the model folder (weights, config, metrics, a model card that
 names no student), upload it, and report progress and the end to the platform's callback,
-signed with the training's own secret. LeRobot trains when it is installed (the Modal image);
-without it a small behaviour-cloning trainer in NumPy (observation.state → action) really learns.
+signed with the training's own secret. LeRobot's own trainer trains (the Modal image); only when
+the payload says ``"trainer": "demo"`` (the local backend's demo setting) does a small
+behaviour-cloning trainer in NumPy (observation.state → action) learn instead.
 
     python -m training.runner --payload-file run/payload.json --run-dir run/
 """
@@ -16,6 +17,8 @@ import json
 import logging
 import os
 import re
+import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -134,44 +137,160 @@ def train_builtin(states, actions, *, steps, batch_size, learning_rate, report, 
     return {**params, **normalisation}, curve
 
 
-def train_lerobot(dataset_dir: Path, output: Path, payload: dict, report):
-    """On the Modal image: LeRobot's own training script, its log parsed for progress."""
-    policy = {"ACT": "act", "ACT_BBOX": "act", "GR00T": "groot"}[payload["policy_type"]]
-    command = [
-        sys.executable,
-        "-m",
-        "lerobot.scripts.train",
-        f"--dataset.repo_id={payload['dataset']}",
-        f"--dataset.root={dataset_dir}",
-        f"--policy.type={policy}",
-        f"--output_dir={output}",
-        f"--batch_size={payload['batch_size']}",
-        f"--steps={payload['steps']}",
-        "--policy.push_to_hub=false",
-    ]
-    if payload.get("learning_rate"):
-        command.append(f"--policy.optimizer_lr={payload['learning_rate']}")
-    curve = []
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    for line in process.stdout:
-        logger.info(line.rstrip())
-        if match := re.search(r"step:\s*([\d.]+K?)\b.*?loss:\s*([\d.]+)", line):
-            step = int(
-                float(match.group(1).rstrip("K")) * (1000 if match.group(1).endswith("K") else 1)
-            )
-            curve.append([step, float(match.group(2))])
-            report(step, float(match.group(2)))
-    if process.wait() != 0:
-        raise RuntimeError(f"LeRobot training exited with {process.returncode}")
+def train_demo(dataset_dir: Path, output: Path, payload: dict, report) -> list:
+    """The local demo: the NumPy policy, its weights and our parameters into ``output``."""
+    states, actions = load_episodes(dataset_dir)
+    logger.info(
+        "training the built-in policy on %d frames for %d steps", len(states), payload["steps"]
+    )
+    weights, curve = train_builtin(
+        states,
+        actions,
+        steps=int(payload["steps"]),
+        batch_size=int(payload["batch_size"]),
+        learning_rate=float(payload.get("learning_rate") or 1e-3),
+        report=report,
+    )
+    np.savez(output / "model.npz", **weights)
+    parameters = (
+        "policy_type",
+        "dataset",
+        "steps",
+        "batch_size",
+        "learning_rate",
+        "object_description",
+    )
+    (output / "config.json").write_text(
+        json.dumps({k: payload[k] for k in parameters if k in payload}, indent=2)
+    )
     return curve
 
 
-def lerobot_available() -> bool:
+class TrainerError(Exception):
+    """The job cannot train: the message says why, for the training's page."""
+
+
+# LeRobot 0.4.4's policy types; ACT_BBOX trains ACT on the dataset training/bbox.py derives.
+LEROBOT_POLICY = {"ACT": "act", "ACT_BBOX": "act", "GR00T": "groot"}
+# LeRobot's MetricsTracker line, e.g. "step:1K smpl:32K ep:40 epch:0.85 loss:0.215 grdn:…".
+LOG_LINE = re.compile(r"\bstep:\S+ smpl:\S+ ep:\S+ epch:\S+ loss:(?P<loss>\S+)")
+PROGRESS_REPORTS = 100  # about this many progress events per training
+
+
+def check_lerobot():
+    """A broken image fails the training with the reason, never a fake success."""
     try:
-        import lerobot  # noqa: F401
-    except ImportError:
-        return False
-    return True
+        import lerobot.scripts.lerobot_train  # noqa: F401
+    except Exception as error:  # a missing package, or one that breaks while importing
+        raise TrainerError(
+            f"LeRobot could not be imported: {type(error).__name__}: {error}"
+        ) from error
+
+
+def run_logged(command: list[str], on_line=lambda line: None) -> None:
+    """Runs one of LeRobot's scripts, its output into our log; a non-zero exit is an error."""
+    logger.info("running %s", shlex.join(command))
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    last = ""
+    for line in process.stdout:
+        line = line.rstrip()
+        logger.info("%s", line)
+        last = line or last
+        on_line(line)
+    if process.wait() != 0:
+        raise TrainerError(f"{command[2]} exited with code {process.returncode}: {last}")
+
+
+def lerobot_dataset(dataset_dir: Path, work: Path, repo_id: str, version: str) -> Path:
+    """The v3.0 folder LeRobot trains on. A v2.1 dataset is converted by LeRobot's own converter
+    into a copy in the job's folder: the downloaded original (the Hub cache) stays untouched."""
+    if version == "v3.0":
+        return dataset_dir
+    if version != "v2.1":  # the platform's check refuses v2.0 before a job starts
+        raise TrainerError(f"LeRobot cannot train a dataset of format {version}")
+    root = work / "datasets"
+    shutil.copytree(dataset_dir, root / repo_id)
+    run_logged(
+        [
+            sys.executable,
+            "-m",
+            "lerobot.datasets.v30.convert_dataset_v21_to_v30",
+            f"--repo-id={repo_id}",
+            f"--root={root}",
+            "--push-to-hub=false",
+            "--force-conversion",
+        ]
+    )
+    return root / repo_id
+
+
+def lerobot_command(*, repo_id: str, root: Path, output: Path, payload: dict) -> list[str]:
+    """LeRobot's trainer with flags its TrainPipelineConfig accepts; ``lerobot_args`` adds any
+    (the CPU test turns off the pretrained backbone and picks the device)."""
+    steps = int(payload["steps"])
+    command = [
+        sys.executable,
+        "-m",
+        "lerobot.scripts.lerobot_train",
+        f"--dataset.repo_id={repo_id}",
+        f"--dataset.root={root}",
+        f"--policy.type={LEROBOT_POLICY[payload['policy_type']]}",
+        "--policy.push_to_hub=false",  # we upload, to the school's repository
+        f"--output_dir={output}",
+        f"--batch_size={payload['batch_size']}",
+        f"--steps={steps}",
+        f"--save_freq={steps}",  # only the final checkpoint
+        f"--log_freq={log_freq(steps)}",
+        "--wandb.enable=false",
+    ]
+    if payload.get("learning_rate"):
+        command.append(f"--policy.optimizer_lr={payload['learning_rate']}")
+    return command + list(payload.get("lerobot_args", []))
+
+
+def log_freq(steps: int) -> int:
+    return max(1, steps // PROGRESS_REPORTS)
+
+
+def train_lerobot(dataset_dir: Path, work: Path, payload: dict, report) -> tuple[Path, list]:
+    """Trains with LeRobot's own trainer; returns the folder ``from_pretrained`` loads and the
+    loss curve read off its log."""
+    check_lerobot()
+    info = json.loads((dataset_dir / "meta" / "info.json").read_text())
+    repo_id = payload["dataset"]
+    root = lerobot_dataset(dataset_dir, work, repo_id, info["codebase_version"])
+    if payload["policy_type"] == "ACT_BBOX":  # ACT on the dataset with the object's box added
+        from training.bbox import derive_bbox_dataset, detector_from_settings
+
+        source, repo_id = root, f"{repo_id}-bbox"
+        root = work / "derived" / repo_id
+        derived = derive_bbox_dataset(
+            src_root=source,
+            dst_root=root,
+            repo_id=repo_id,
+            description=payload["object_description"],
+            detector=detector_from_settings(),
+        )
+        logger.info("the object was found in %d of %d episodes", derived.kept, derived.total)
+    output = work / "lerobot"
+    every, curve = log_freq(int(payload["steps"])), []
+
+    def on_line(line):
+        # LeRobot logs every `log_freq` steps and prints big step counts rounded ("2K"), so the
+        # exact step is the line's count times the frequency.
+        if match := LOG_LINE.search(line):
+            step, loss = (len(curve) + 1) * every, float(match["loss"])
+            curve.append([step, loss])
+            report(step, loss)
+
+    run_logged(lerobot_command(repo_id=repo_id, root=root, output=output, payload=payload), on_line)
+    return output / "checkpoints" / "last" / "pretrained_model", curve
 
 
 def model_card(payload: dict, metrics: dict) -> str:
@@ -213,46 +332,18 @@ def run(payload: dict, call_id: str = "") -> dict:
         logger.info("downloading %s", payload["dataset"])
         dataset_dir = store.download_dataset(payload["dataset"])
         with tempfile.TemporaryDirectory() as tmp:
-            output = Path(tmp) / "model"
-            output.mkdir()
+            work = Path(tmp)
             info = json.loads((dataset_dir / "meta" / "info.json").read_text())
             metrics = {"episodes": info.get("total_episodes"), "frames": info.get("total_frames")}
-            if lerobot_available():
-                curve = train_lerobot(dataset_dir, output, payload, report)
-                metrics["trainer"] = "lerobot"
-            else:
-                states, actions = load_episodes(dataset_dir)
-                logger.info(
-                    "training the built-in policy on %d frames for %d steps", len(states), total
-                )
-                weights, curve = train_builtin(
-                    states,
-                    actions,
-                    steps=total,
-                    batch_size=int(payload["batch_size"]),
-                    learning_rate=float(payload.get("learning_rate") or 1e-3),
-                    report=report,
-                )
-                np.savez(output / "model.npz", **weights)
+            if payload.get("trainer") == "demo":
+                output = work / "model"
+                output.mkdir()
+                curve = train_demo(dataset_dir, output, payload, report)
                 metrics["trainer"] = "builtin-mlp"
+            else:
+                output, curve = train_lerobot(dataset_dir, work, payload, report)
+                metrics["trainer"] = "lerobot"
             metrics.update(final_loss=curve[-1][1] if curve else None, loss_curve=curve)
-            (output / "config.json").write_text(
-                json.dumps(
-                    {
-                        k: payload[k]
-                        for k in (
-                            "policy_type",
-                            "dataset",
-                            "steps",
-                            "batch_size",
-                            "learning_rate",
-                            "object_description",
-                        )
-                        if k in payload
-                    },
-                    indent=2,
-                )
-            )
             (output / "metrics.json").write_text(json.dumps(metrics, indent=2))
             (output / "README.md").write_text(model_card(payload, metrics))
             logger.info("uploading to %s", payload["model_repo_id"])
@@ -269,6 +360,12 @@ def run(payload: dict, call_id: str = "") -> dict:
         result = {
             "type": "failed",
             "error": f"{type(error).__name__}: {error}",
+            # A reason the student can act on, in a form the platform can translate.
+            **(
+                {"error_template": error.template, "error_params": error.params}
+                if hasattr(error, "template")
+                else {}
+            ),
             "duration": round(time.monotonic() - started),
             "log_tail": "\n".join(tail.lines),
         }

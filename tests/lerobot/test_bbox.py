@@ -2,7 +2,7 @@
 
 A stand-in detector finds the red square drawn into the frames by its colour: it stands in for
 the detector's weights only (they cannot be downloaded here), never for our dataset code. Needs
-LeRobot (`make test-lerobot`); the platform's suite skips this module.
+LeRobot and transformers (`make test-lerobot`).
 """
 
 import json
@@ -13,9 +13,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-pytest.importorskip("lerobot")
-
 from lerobot.datasets.lerobot_dataset import LeRobotDataset
 
 from training.bbox import (
@@ -224,7 +221,7 @@ def test_it_refuses_with_the_counts_when_too_few_episodes_show_the_object(tmp_pa
     with pytest.raises(BBoxError) as raised:
         derive(tmp_path, lambda episode, frame: episode < 9)
 
-    assert str(raised.value) == "the object was found in 9 of 12 episodes; at least 10 are needed"
+    assert str(raised.value) == "The object was found in 9 of 12 episodes; at least 10 are needed."
     assert raised.value.params == {"found": 9, "total": 12, "minimum": 10}
     assert not (tmp_path / "dst").exists()
 
@@ -242,7 +239,6 @@ def test_it_asks_the_detector_about_a_few_frames_a_second_with_the_description(t
 
 
 def test_the_owlv2_adapter_picks_the_best_box_in_the_frame_not_the_padded_square():
-    pytest.importorskip("transformers")
     import torch
     from transformers import Owlv2ImageProcessorFast
     from transformers.models.owlv2.modeling_owlv2 import Owlv2ObjectDetectionOutput
@@ -299,7 +295,6 @@ def tiny_owlv2(folder: Path) -> Path:
 def test_the_owlv2_detector_runs_a_checkpoint_in_batches_and_gives_a_box_or_none_per_frame(
     tmp_path,
 ):
-    pytest.importorskip("transformers")
     from training.bbox import DETECTOR_BATCH, OwlV2Detector
 
     checkpoint = str(tiny_owlv2(tmp_path / "owlv2"))

@@ -9,6 +9,7 @@ from django.urls import reverse
 from schools.services.tokens import api_token_create
 from tests.conftest import client_for
 from tests.factories import EnrollmentFactory, TrainingFactory
+from training.bbox import BBoxError
 from training.models import Status
 from training.runner import sign
 
@@ -245,3 +246,23 @@ def test_a_malformed_signed_report_is_400_and_changes_nothing(student, event):
     assert response.status_code == 400 and response.json()["message"]
     training.refresh_from_db()
     assert training.status == Status.QUEUED and training.progress_step == 10
+
+
+def test_an_act_bbox_failure_tells_the_student_in_german_how_many_episodes_had_the_object(
+    student, classroom
+):
+    training = TrainingFactory(student=student, status=Status.RUNNING, classroom=classroom)
+    report(
+        training,
+        {
+            "type": "failed",
+            "error": "BBoxError: the object was found in 9 of 12 episodes",
+            "error_template": BBoxError.TOO_FEW,
+            "error_params": {"found": 9, "total": 12, "minimum": 10},
+        },
+    )
+    training.refresh_from_db()
+    assert training.status == Status.FAILED
+    assert training.error_message == (
+        "Das Objekt wurde in 9 von 12 Episoden gefunden; mindestens 10 sind nötig."
+    )

@@ -4,8 +4,10 @@ import json
 import shutil
 
 import pytest
+from django.urls import reverse
 
 from schools.errors import ApplicationError
+from tests.conftest import client_for
 from training.datasets import dataset_check
 from training.hub import LocalHubStore, read_dataset_info
 
@@ -22,6 +24,11 @@ def broken_copy(hub, change):
     return "school/broken"
 
 
+def keep_episodes(info_path, count):
+    episodes = info_path.parent / "episodes.jsonl"
+    episodes.write_text("".join(episodes.read_text().splitlines(keepends=True)[:count]))
+
+
 def test_the_demo_dataset_is_fine(hub):
     info = dataset_check(DEMO)
     assert (info.codebase_version, info.episodes, info.frames, info.cameras, info.fps) == (
@@ -31,6 +38,7 @@ def test_the_demo_dataset_is_fine(hub):
         0,
         30.0,
     )
+    assert info.converted  # v2.1 is converted to v3.0 for LeRobot 0.4 in the job
 
 
 @pytest.mark.parametrize(
@@ -43,7 +51,7 @@ def test_the_demo_dataset_is_fine(hub):
         (lambda info, path: path.write_text("{not json"), "This is not a LeRobot dataset"),
         (
             lambda info, path: path.write_text(json.dumps({**info, "codebase_version": "v1.6"})),
-            "LeRobot format v1.6 is not supported; use v2.0, v2.1, v3.0.",
+            "LeRobot format v1.6 is not supported; use v2.1, v3.0.",
         ),
         (lambda info, path: path.write_text(json.dumps({**info, "fps": None})), "has no fps"),
         (
@@ -56,9 +64,18 @@ def test_the_demo_dataset_is_fine(hub):
             ),
             "no “action” feature",
         ),
-        (
-            lambda info, path: path.write_text(json.dumps({**info, "total_episodes": 4})),
+        (  # counted from the episode index, not from what info.json claims
+            lambda info, path: keep_episodes(path, 4),
             "has 4 episodes; training needs at least 10",
+        ),
+        (
+            lambda info, path: (path.parent / "episodes.jsonl").unlink(),
+            "This is not a LeRobot dataset: meta/episodes.jsonl is missing",
+        ),
+        (
+            lambda info, path: path.write_text(json.dumps({**info, "codebase_version": "v2.0"})),
+            "LeRobot format v2.0, which lacks the per-episode statistics training needs. "
+            "Convert it with LeRobot 0.3",
         ),
     ],
 )
@@ -98,3 +115,49 @@ def test_cameras_count_towards_the_default_batch(hub):
         ),
     )
     assert read_dataset_info(LocalHubStore(hub), repo_id).cameras == 2
+
+
+def v30_copy(hub, lengths_per_file, chunks_size=1000):
+    """The demo recording's meta in the v3.0 layout: episode rows spread over several files."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    target = hub / "datasets" / "school/v30"
+    shutil.copytree(hub / "datasets" / DEMO / "meta", target / "meta")
+    info = json.loads((target / "meta" / "info.json").read_text())
+    info.update(codebase_version="v3.0", chunks_size=chunks_size)
+    (target / "meta" / "info.json").write_text(json.dumps(info))
+    (target / "meta" / "episodes.jsonl").unlink()
+    chunk, file = 0, 0
+    for lengths in lengths_per_file:
+        path = target / "meta" / "episodes" / f"chunk-{chunk:03d}" / f"file-{file:03d}.parquet"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(pa.table({"episode_index": range(len(lengths)), "length": lengths}), path)
+        chunk, file = (chunk + 1, 0) if file + 1 == chunks_size else (chunk, file + 1)
+    return "school/v30"
+
+
+def test_a_v3_dataset_is_counted_from_every_episodes_file(hub):
+    repo_id = v30_copy(hub, [[50] * 6, [40] * 4, [30] * 3], chunks_size=2)
+    info = dataset_check(repo_id)
+    assert (info.codebase_version, info.episodes, info.frames) == ("v3.0", 13, 300 + 160 + 90)
+    assert not info.converted
+
+
+def test_a_v3_dataset_without_its_episode_index_is_refused(hub):
+    repo_id = v30_copy(hub, [])
+    with pytest.raises(ApplicationError, match="not a LeRobot dataset: meta/episodes/ is missing"):
+        dataset_check(repo_id)
+
+
+def test_the_estimate_page_names_the_version_and_the_gr00t_steps(hub, student, outsider):
+    student.school.language = "de"
+    student.school.save()
+    url = reverse("training_new", args=[student.school.slug])
+    form = {"dataset": DEMO, "policy_type": "GR00T", "action": "estimate"}
+    page = client_for(student).post(url, form).content.decode()
+    assert "LeRobot v2.1" in page
+    assert "wird er in LeRobot v3.0 umgewandelt" in page
+    # 10 epochs × 720 frames ÷ 64, rounded up.
+    assert "Das sind 113 Trainingsschritte: Epochen × 720 Frames ÷ Batchgröße, aufgerundet." in page
+    assert client_for(outsider).post(url, form).status_code == 404

@@ -132,3 +132,53 @@ def test_submitting_twice_starts_one_job(fake_modal, student):
     training_submit(training_id=training.pk)
     training_submit(training_id=training.pk)
     assert len(fake_modal.spawns) == 1
+
+
+@pytest.fixture
+def modal_app(monkeypatch):
+    """training/modal_app.py imported afresh (no network), with what it asked `app.function` for."""
+    import importlib
+
+    import training.modal_app
+
+    asked = {}
+    real = modal.App.function
+
+    def function(self, **options):
+        asked[options["name"]] = options
+        return real(self, **options)
+
+    monkeypatch.setattr(modal.App, "function", function)
+    module = importlib.reload(training.modal_app)
+    module.asked = asked
+    return module
+
+
+@pytest.mark.parametrize(
+    ("policy", "gpu"), [("ACT", "A100-40GB"), ("ACT_BBOX", "A100-40GB"), ("GR00T", "A100-80GB")]
+)
+def test_the_backend_spawns_the_app_function_of_each_policy_on_its_gpu(
+    fake_modal, student, settings, modal_app, policy, gpu
+):
+    training = TrainingFactory(student=student, status=Status.PENDING, policy_type=policy)
+    training_submit(training_id=training.pk)
+    call = fake_modal.spawns[0]
+    assert (settings.MODAL_APP_NAME, settings.MODAL_SUBMISSIONS_DICT) == (
+        modal_app.APP_NAME,
+        modal_app.SUBMISSIONS_DICT,
+    )
+    function = modal_app.FUNCTIONS[policy]
+    assert function._tag_ == call.function_name  # the name deployed is the name spawned
+    spec = function._spec_
+    assert spec.gpus == gpu and list(spec.scheduler_placement.regions) == ["eu"]
+    assert [repr(secret) for secret in spec.secrets] == [
+        "modal.Secret.from_name('edubotics-huggingface')"
+    ]
+    (path, volume), *others = spec.volumes.items()
+    assert path == "/root/.cache/huggingface" and not others
+    assert (
+        repr(volume)
+        == f"modal.Volume.from_name('edubotics-cache-{policy.lower().replace('_', '-')}')"
+    )
+    # Above the platform's 3-hour limit, so the platform fails an overrun training first.
+    assert modal_app.asked[call.function_name]["timeout"] > settings.TRAINING_TIME_LIMIT_SECONDS

@@ -10,6 +10,7 @@ from schools.models import School
 from tests.factories import ClassroomFactory, EnrollmentFactory, TeacherFactory, TrainingFactory
 from training.models import Status, Training
 from training.selectors import trainings_counted_this_month
+from training.services.lifecycle import payload_for
 from training.services.start import training_start
 
 from .conftest import DEMO
@@ -52,7 +53,10 @@ def test_a_student_starts_their_own_training_with_defaults_from_the_dataset(
 
 def test_gr00t_defaults_and_act_bbox_needs_an_object(fake_modal, student):
     training = start(student, policy_type="GR00T")
-    assert (training.epochs, training.batch_size, training.steps) == (10, 64, None)
+    # 10 epochs of the demo's 720 frames in batches of 64: ceil(7200 / 64) steps, on the 80 GB GPU.
+    assert (training.epochs, training.batch_size, training.steps) == (10, 64, 113)
+    assert (training.progress_total, training.gpu_type) == (113, "A100-80GB")
+    assert payload_for(training)["steps"] == 113  # what the GPU job is asked to train
     with pytest.raises(ApplicationError, match="description of the object"):
         start(student, policy_type="ACT_BBOX")
 

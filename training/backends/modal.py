@@ -4,6 +4,7 @@ through Modal's SDK. Errors are mapped to "try again" or "give up"."""
 import modal
 from django.conf import settings
 
+from ..modal_app import function_name
 from . import Backend, BackendRejected, BackendUnavailable, CallStatus
 
 TRANSIENT = (
@@ -13,10 +14,6 @@ TRANSIENT = (
     ConnectionError,
     OSError,
 )
-
-
-def function_name(policy_type: str) -> str:
-    return f"train_{policy_type.lower()}"
 
 
 class ModalBackend(Backend):

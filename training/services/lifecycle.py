@@ -15,6 +15,7 @@ from schools.errors import ApplicationError
 from schools.models import AuditAction, Membership, Role, School
 
 from ..backends import Backend, BackendRejected, BackendUnavailable, get_backend
+from ..bbox import BBoxError
 from ..costs import cost_for
 from ..datasets import hub_store
 from ..models import (
@@ -60,6 +61,7 @@ def payload_for(training: Training) -> dict:
         "steps": training.steps or training.epochs,
         "batch_size": training.batch_size,
         "epochs": training.epochs,
+        "trainer": settings.LOCAL_TRAINER if settings.TRAINING_BACKEND == "local" else "lerobot",
         "learning_rate": training.learning_rate,
         "object_description": training.object_description,
         "model_repo_id": training.model_name,
@@ -67,7 +69,6 @@ def payload_for(training: Training) -> dict:
         "callback_url": settings.SITE_URL.rstrip("/")
         + reverse("api_training_events", args=[training.pk]),
         "callback_secret": training.callback_secret,
-        "trainer": settings.LOCAL_TRAINER if settings.TRAINING_BACKEND == "local" else "lerobot",
     }
 
 
@@ -184,6 +185,17 @@ def _finish(training: Training, status: str, **fields):
 REPORT_TYPES = ("started", "progress", "completed", "failed")
 
 
+def _failure_reason(event: dict) -> str:
+    """The runner's reason, in the student's language where the runner sent a known template."""
+    template, params = event.get("error_template"), event.get("error_params")
+    if template in BBoxError.TEMPLATES and isinstance(params, dict):
+        try:
+            return _(template) % params
+        except (KeyError, TypeError, ValueError):
+            pass  # a malformed report still fails the training, with the runner's own words
+    return event.get("error") or _("The training failed.")
+
+
 def _number(event: dict, name: str) -> float:
     value = event.get(name)
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
@@ -255,7 +267,7 @@ def training_record_event(*, training: Training, event) -> Training:
             _finish(
                 training,
                 Status.FAILED,
-                error_message=event.get("error") or _("The training failed."),
+                error_message=_failure_reason(event),
                 log_tail=event.get("log_tail", ""),
                 duration=event.get("duration"),
             )

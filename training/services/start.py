@@ -11,7 +11,7 @@ from schools.audit import audit_record
 from schools.errors import ApplicationError
 from schools.models import AuditAction, Classroom, Membership, Restriction, Role, School
 
-from ..costs import DEFAULT_GPU, estimate
+from ..costs import estimate
 from ..datasets import dataset_check, model_repo_id
 from ..models import ACTIVE_STATUSES, PolicyType, Training
 from ..selectors import next_month_start, trainings_counted_this_month
@@ -132,7 +132,7 @@ def training_start(
             dataset=info.repo_id,
             policy_type=policy_type,
             object_description=object_description.strip(),
-            steps=steps,
+            steps=guess.steps,  # GR00T's epochs as the steps LeRobot trains
             batch_size=batch_size,
             epochs=epochs,
             learning_rate=learning_rate,
@@ -140,8 +140,8 @@ def training_start(
             model_name=model_repo_id(
                 school_slug=school.slug, policy=policy_type, short_id=short_id
             ),
-            progress_total=steps or epochs or 0,
-            gpu_type=DEFAULT_GPU,
+            progress_total=guess.steps,
+            gpu_type=guess.gpu,
             cost_estimate_eur=guess.cost_eur,
         )
         audit_record(
