@@ -249,8 +249,9 @@ def test_a_malformed_signed_report_is_400_and_changes_nothing(student, event):
 
 
 def test_an_act_bbox_failure_tells_the_student_in_german_how_many_episodes_had_the_object(
-    student, classroom
+    student, classroom, settings
 ):
+    settings.LANGUAGE_CODE = "de"  # the runner's report carries no language: the site's is used
     training = TrainingFactory(student=student, status=Status.RUNNING, classroom=classroom)
     report(
         training,
