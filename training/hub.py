@@ -50,8 +50,9 @@ class LocalHubStore:
         self.root = Path(root)
 
     def _dataset(self, repo_id: str) -> Path:
-        path = self.root / "datasets" / repo_id
-        if not path.is_dir():
+        datasets = (self.root / "datasets").resolve()
+        path = (datasets / repo_id).resolve()
+        if not path.is_relative_to(datasets) or not path.is_dir():
             raise HubError("not_found", repo_id)
         return path
 
@@ -128,7 +129,13 @@ def store_from_config(config: dict, token: str = ""):
 
 def read_dataset_info(store, repo_id: str) -> DatasetInfo:
     """Checks that ``repo_id`` is a LeRobot dataset we can train on; raises ``HubError``."""
+    from huggingface_hub.utils import HFValidationError, validate_repo_id
+
     owner, _, name = repo_id.partition("/")
+    try:  # the Hub's own rules: no "..", no path tricks, so no store is asked about such a name
+        validate_repo_id(repo_id)
+    except HFValidationError:
+        owner = ""
     if not owner or not name or "/" in name:
         raise HubError("bad_name", repo_id)
     try:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from schools.errors import ApplicationError
 from tests.conftest import client_for
 from training.datasets import dataset_check
-from training.hub import LocalHubStore, read_dataset_info
+from training.hub import HubError, LocalHubStore, read_dataset_info
 
 from .conftest import DEMO
 
@@ -96,6 +96,24 @@ def test_each_problem_has_its_own_message(hub, change, message):
 def test_missing_and_malformed_names(hub, repo_id, message):
     with pytest.raises(ApplicationError, match=message):
         dataset_check(repo_id)
+
+
+@pytest.mark.parametrize("repo_id", ["../outside", "edubotics-demo/..", "a/../../outside"])
+def test_a_name_that_climbs_out_of_the_store_gets_the_same_answer_whatever_lies_outside(
+    hub, repo_id
+):
+    """Whether a folder exists outside the local Hub must not show in the answer."""
+    answers = []
+    for outside_exists in (False, True):
+        if outside_exists:
+            (hub / "outside" / "meta").mkdir(parents=True)
+            (hub / "outside" / "meta" / "info.json").write_text("{}")
+        with pytest.raises(ApplicationError) as error:
+            dataset_check(repo_id)
+        answers.append(error.value.message)
+    assert answers[0] == answers[1] and "Enter the dataset as owner/name" in answers[0]
+    with pytest.raises(HubError, match="not_found"):
+        LocalHubStore(hub).dataset_file("a/../../outside", "meta/info.json")
 
 
 def test_cameras_count_towards_the_default_batch(hub):
