@@ -1,6 +1,8 @@
 """The robot app's sign-in (a token for a username or e-mail and password, and its revocation)
 and, for teachers, their classrooms and students; plus the member an API request acts as."""
 
+import hashlib
+
 from allauth.account.utils import has_verified_email
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
@@ -10,7 +12,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from .access import access_classroom
@@ -46,17 +48,37 @@ class TokenSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField()
 
 
+class SignInPerAddress(SimpleRateThrottle):
+    """Password guesses from one address, loose enough for a class behind one school router."""
+
+    scope = "sign_in_address"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class SignInPerLogin(SimpleRateThrottle):
+    """Password guesses at one account, from anywhere."""
+
+    scope = "sign_in_login"
+
+    def get_cache_key(self, request, view):
+        login = str(request.data.get("login", "")).strip().lower()
+        digest = hashlib.sha256(login.encode()).hexdigest()
+        return self.cache_format % {"scope": self.scope, "ident": digest} if login else None
+
+
 class AuthToken(APIView):
     """POST: a new token for the robot app. DELETE: the token the request signs in with stops
     working."""
-
-    throttle_scope = "auth_token"
 
     def get_permissions(self):  # signing in needs no token; revoking one needs the token itself
         return [AllowAny()] if self.request.method == "POST" else super().get_permissions()
 
     def get_throttles(self):
-        return [ScopedRateThrottle()] if self.request.method == "POST" else super().get_throttles()
+        if self.request.method == "POST":
+            return [SignInPerAddress(), SignInPerLogin()]
+        return super().get_throttles()
 
     @extend_schema(request=SignInSerializer, responses={201: TokenSerializer}, auth=[])
     def post(self, request):

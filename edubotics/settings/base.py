@@ -238,11 +238,13 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
     ],
-    # auth_token: password guesses at the robot app's sign-in, per address.
+    # The robot app's sign-in (POST /api/v1/auth/token) counts password tries per address (a
+    # class shares one school router) and per account.
     "DEFAULT_THROTTLE_RATES": {
         "anon": "30/minute",
         "user": "120/minute",
-        "auth_token": "10/minute",
+        "sign_in_address": "60/minute",
+        "sign_in_login": "10/minute",
     },
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
