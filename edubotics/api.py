@@ -1,6 +1,8 @@
 """The REST API's wiring: the v1 routes and the one exception handler (errors are JSON with a
 message), plus the member an API request acts as."""
 
+from csp.constants import SELF
+from csp.decorators import csp_update
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import include, path
@@ -39,9 +41,12 @@ def exception_handler(exc, context):
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # Swagger UI from our own static files; its start script is a file too (no inline script).
+    # Its icons are data: images, which this page alone may show.
     path(
         "docs/",
-        SpectacularSwaggerSplitView.as_view(url_name="api_schema"),
+        csp_update({"img-src": [SELF, "data:"]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api_schema")
+        ),
         name="api_docs",
     ),
     path("v1/auth/token", AuthToken.as_view(), name="api_auth_token"),

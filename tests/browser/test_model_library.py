@@ -53,3 +53,15 @@ def test_a_student_rates_a_model_from_its_page(page, settings, tmp_path, classro
     assert page.get_by_text("4.0 / 5").is_visible()
     session.refresh_from_db()
     assert session.rating == 4 and session.ended_at is not None
+
+
+def test_swagger_ui_shows_the_api_without_a_cdn(page):
+    outside = []
+    page.on(
+        "request",
+        lambda request: not request.url.startswith(page.base_url) and outside.append(request.url),
+    )
+    page.goto(page.base_url + "/api/docs/")
+    page.get_by_text("EduBotics API").first.wait_for()
+    assert page.get_by_text("/api/v1/auth/token").first.is_visible()
+    assert outside == []
