@@ -174,3 +174,27 @@ def test_sessions_open_for_more_than_12_hours_end_without_a_rating(student, clas
     assert old.ended_at == now and old.rating is None and old.duration_seconds == 13 * 3600
     assert recent.ended_at is None
     assert control_sessions_close_stale(now=now) == 0  # safe to run twice
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_ratings_page_and_a_model_page_are_flat(
+    as_teacher, student, classroom, count, django_assert_num_queries
+):
+    model = finished_model(student, classroom)
+    for _ in range(count):
+        session(finished_model(EnrollmentFactory(classroom=classroom).student, classroom), 3)
+        session(model, 5)
+    slug = classroom.school.slug
+    ratings, model_page = (
+        reverse("ratings_by_student", args=[slug]),
+        reverse("model_detail", args=[slug, model.pk]),
+    )
+    as_teacher.get(ratings)  # the first request of a session writes the session once
+    # session, user, membership, students with their sessions summed, schools for the switcher
+    with django_assert_num_queries(5):
+        page = as_teacher.get(ratings).content.decode()
+    assert page.count("3.0 / 5") == count
+    # session, user, membership, the model with its numbers, its sessions, schools
+    with django_assert_num_queries(6):
+        page = as_teacher.get(model_page).content.decode()
+    assert page.count("★★★★★") == count
