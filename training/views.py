@@ -197,6 +197,9 @@ def api_token_revoke_view(request, api_token_id):
     return redirect(back)
 
 
+MODEL_PAGE_SESSIONS = 100
+
+
 def model_library_view(request):
     """Finished models with how they did on the robot: filters, sort, keyset pages."""
     membership = request.membership
@@ -227,7 +230,8 @@ def model_library_view(request):
 
 def model_detail(request, training_id):
     model = access_model(membership=request.membership, training_id=training_id)
-    sessions = list(model_sessions(training=model))
+    # The newest sessions (a session stays open 12 hours at most, so the open ones are among them).
+    sessions = list(model_sessions(training=model)[:MODEL_PAGE_SESSIONS])
     return render(
         request,
         "training/model.html",
