@@ -22,9 +22,12 @@ class Page:
     older: str | None
 
 
-def newest_first(request, queryset, *, page_size: int) -> Page:
+def newest_first(request, queryset, *, page_size: int, ordering: tuple | None = None) -> Page:
+    """A keyset page, newest first unless ``ordering`` (ending in a unique key) says otherwise."""
     paginator = NewestFirst()
     paginator.page_size = page_size
+    if ordering:
+        paginator.ordering = ordering
     try:
         items = paginator.paginate_queryset(queryset, Request(request))
     except NotFound:  # a cursor that was edited by hand

@@ -4,10 +4,13 @@ from django.core.management import call_command
 from django.test import Client
 
 from schools.models import Classroom, Enrollment, Membership, School
-from training.models import Training
+from training.models import ControlSession, Training
 
 
-def test_the_demo_school_loads_twice_without_duplicates_and_its_logins_work(db, capsys):
+def test_the_demo_school_loads_twice_without_duplicates_and_its_logins_work(
+    db, capsys, settings, tmp_path
+):
+    settings.HF_TOKEN, settings.HUB_LOCAL_DIR = "", str(tmp_path / "hub")
     call_command("seed_demo")
     call_command("seed_demo")
     school = School.objects.get(slug="demo")
@@ -19,6 +22,10 @@ def test_the_demo_school_loads_twice_without_duplicates_and_its_logins_work(db, 
         Training.objects.filter(school=school).count() == 60
     )  # weeks of history for the dashboards
     assert "edubotics-demo" in capsys.readouterr().out
+    anna = Membership.objects.get(school=school, user__username="demo.anna")
+    assert ControlSession.objects.filter(school=school, rating__isnull=False).exists()
+    open_session = ControlSession.objects.get(school=school, ended_at__isnull=True)
+    assert open_session.student == anna  # hers to rate on the model page
 
     client = Client()
     assert (
@@ -28,6 +35,9 @@ def test_the_demo_school_loads_twice_without_duplicates_and_its_logins_work(db, 
         == 302
     )
     assert client.get("/s/demo/").status_code == 200
+    model_id = open_session.training_id
+    assert "Bewerte deine Sitzung" in client.get(f"/s/demo/models/{model_id}/").content.decode()
+    assert "config.json" in client.get(f"/s/demo/models/{model_id}/files/").content.decode()
     teacher = Client()
     assert (
         teacher.post(

@@ -57,3 +57,13 @@ def access_control_session(
     if for_write and session.student_id != membership.pk:
         raise PermissionDenied
     return session
+
+
+def access_model(*, membership: Membership, training_id) -> Training:
+    """A finished model the member may see, with its control sessions summed up (the library's
+    row); a training without a model yet is a 404 here."""
+    from .selectors import model_library  # the selectors build on this module
+
+    model = get_or_404(model_library(membership=membership), training_id)
+    model.school = membership.school
+    return model

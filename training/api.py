@@ -5,50 +5,45 @@ import hmac
 import json
 
 from django.db import transaction
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
+from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from edubotics.pagination import NewestFirst
 from schools.access import access_member
-from schools.errors import ApplicationError
-from schools.selectors import memberships_of_user
+from schools.api import api_membership
+from schools.selectors import classrooms_for_dashboard
 
-from .access import access_control_session, access_training
+from .access import access_control_session, access_model, access_training
 from .costs import estimate
 from .datasets import dataset_check
+from .downloads import link_is_valid, model_file_path, model_files
 from .models import ControlSession, PolicyType, Training
 from .runner import sign
 from .selectors import (
+    LIBRARY_SORTS,
     control_sessions_for_member,
-    models_of_user,
+    model_library,
     training_for_callback,
+    training_for_signed_link,
     trainings_for_member,
+    trainings_left_this_month,
 )
 from .services.lifecycle import training_cancel, training_record_event
-from .services.sessions import control_session_close, control_session_open
+from .services.sessions import (
+    control_session_add_data,
+    control_session_close,
+    control_session_open,
+)
 from .services.start import default_parameters, training_start
-
-
-def api_membership(request):
-    memberships = list(memberships_of_user(user=request.user))
-    wanted = request.headers.get("X-School")
-    if wanted:
-        membership = next((m for m in memberships if m.school.slug == wanted), None)
-        if membership is None:
-            raise NotFound(_("Not found."))
-        return membership
-    if len(memberships) == 1:
-        return memberships[0]
-    if not memberships:
-        raise NotFound(_("You are not a member of any school."))
-    raise ApplicationError(_("You belong to several schools: name one in the X-School header."))
 
 
 class TrainingSerializer(serializers.ModelSerializer):
@@ -187,15 +182,6 @@ class DatasetValidate(APIView):
         )
 
 
-class ModelList(ListAPIView):
-    serializer_class = TrainingSerializer
-
-    def get_queryset(self):
-        return models_of_user(membership=api_membership(self.request)).select_related(
-            "student__user"
-        )
-
-
 class TrainingEvents(APIView):
     """The runner's reports, signed with the training's own secret (no user token)."""
 
@@ -251,8 +237,17 @@ class ControlSessionCloseSerializer(serializers.Serializer):
 class ControlSessionList(ListAPIView):
     serializer_class = ControlSessionSerializer
 
+    @extend_schema(
+        parameters=[OpenApiParameter("model", int, description="Only this model's sessions.")]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        return control_sessions_for_member(membership=api_membership(self.request))
+        return control_sessions_for_member(
+            membership=api_membership(self.request),
+            training_id=_int_param(self.request, "model"),
+        )
 
     @extend_schema(request=ControlSessionOpenSerializer, responses={201: ControlSessionSerializer})
     def post(self, request):
@@ -278,5 +273,223 @@ class ControlSessionClose(APIView):
         return Response(
             ControlSessionSerializer(
                 control_session_close(actor=membership, session=session, **data.validated_data)
+            ).data
+        )
+
+
+def _int_param(request, name):
+    value = request.query_params.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ValidationError({name: [_("Enter a whole number.")]}) from None
+
+
+class ControlSessionDataSerializer(serializers.Serializer):
+    data = serializers.DictField(help_text="Merged into what the session recorded so far.")
+
+
+class ControlSessionDetail(APIView):
+    @extend_schema(responses=ControlSessionSerializer)
+    def get(self, request, session_id):
+        session = access_control_session(membership=api_membership(request), session_id=session_id)
+        return Response(ControlSessionSerializer(session).data)
+
+    @extend_schema(request=ControlSessionDataSerializer, responses=ControlSessionSerializer)
+    def patch(self, request, session_id):
+        membership = api_membership(request)
+        session = access_control_session(
+            membership=membership, session_id=session_id, for_write=True
+        )
+        data = ControlSessionDataSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        session = control_session_add_data(
+            actor=membership, session=session, data=data.validated_data["data"]
+        )
+        return Response(ControlSessionSerializer(session).data)
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """A finished training as the library shows it, with how it did on the robot."""
+
+    student = serializers.CharField(source="student.user.username", read_only=True)
+    student_id = serializers.IntegerField(read_only=True)
+    final_loss = serializers.FloatField(source="latest_loss", read_only=True, allow_null=True)
+    session_count = serializers.IntegerField(read_only=True)
+    average_rating = serializers.FloatField(read_only=True, allow_null=True)
+    success_share = serializers.SerializerMethodField(
+        help_text="Share of rated sessions rated 4 or 5 (null before the first rating)."
+    )
+
+    class Meta:
+        model = Training
+        fields = [
+            "id",
+            "model_name",
+            "hub_model_id",
+            "policy_type",
+            "dataset",
+            "student",
+            "student_id",
+            "classroom",
+            "final_loss",
+            "completed_at",
+            "session_count",
+            "average_rating",
+            "success_share",
+        ]
+        read_only_fields = fields
+
+    def get_success_share(self, model) -> float | None:
+        return round(model.success_count / model.rated_count, 3) if model.rated_count else None
+
+
+class LibraryOrder(CursorPagination):
+    """Keyset pages in the order ?sort= asks for (newest, loss, rating, sessions)."""
+
+    page_size = 25
+
+    def get_ordering(self, request, queryset, view):
+        return LIBRARY_SORTS.get(request.query_params.get("sort"), LIBRARY_SORTS["newest"])
+
+
+LIBRARY_PARAMETERS = [
+    OpenApiParameter("sort", str, enum=list(LIBRARY_SORTS)),
+    OpenApiParameter("policy_type", str, enum=PolicyType.values),
+    OpenApiParameter("student_id", int),
+    OpenApiParameter("classroom_id", int),
+]
+
+
+class ModelList(ListAPIView):
+    """The finished models the member may see (a student: their own)."""
+
+    serializer_class = ModelSerializer
+    pagination_class = LibraryOrder
+
+    @extend_schema(parameters=LIBRARY_PARAMETERS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return model_library(
+            membership=api_membership(self.request),
+            classroom_id=_int_param(self.request, "classroom_id"),
+            student_id=_int_param(self.request, "student_id"),
+            policy_type=self.request.query_params.get("policy_type", ""),
+        )
+
+
+class ModelDetail(APIView):
+    @extend_schema(responses=ModelSerializer)
+    def get(self, request, training_id):
+        model = access_model(membership=api_membership(request), training_id=training_id)
+        return Response(ModelSerializer(model).data)
+
+
+class ModelFileSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    size = serializers.IntegerField(help_text="Bytes.")
+    url = serializers.URLField(help_text="Works for this file only, for a few minutes.")
+
+
+class ModelFiles(APIView):
+    @extend_schema(responses=ModelFileSerializer(many=True))
+    def get(self, request, training_id):
+        model = access_model(membership=api_membership(request), training_id=training_id)
+        files = [
+            {"name": f.name, "size": f.size, "url": request.build_absolute_uri(f.url)}
+            for f in model_files(model)
+        ]
+        return Response(ModelFileSerializer(files, many=True).data)
+
+
+class ModelDownload(APIView):
+    """One model file, for whoever holds a link the platform signed (no token needed)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    # Not counted per address: a class behind one school router fetches a few files per robot,
+    # and only links the platform signed get an answer other than 403.
+    throttle_classes = []
+
+    @extend_schema(
+        parameters=[OpenApiParameter("expires", int), OpenApiParameter("signature", str)],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    def get(self, request, training_id, filename):
+        if not link_is_valid(
+            training_id,
+            filename,
+            request.query_params.get("expires"),
+            request.query_params.get("signature"),
+        ):
+            return Response(
+                {
+                    "message": _(
+                        "This download link has expired or is not valid. Ask for a new one."
+                    )
+                },
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        training = training_for_signed_link(training_id=training_id)
+        return FileResponse(
+            model_file_path(training, filename).open("rb"),
+            as_attachment=True,
+            filename=filename.rsplit("/", 1)[-1],
+        )
+
+
+class MeSerializer(serializers.Serializer):
+    user_id = serializers.IntegerField(source="user.pk")
+    username = serializers.CharField(source="user.username")
+    email = serializers.CharField(source="user.email")
+    first_name = serializers.CharField(source="user.first_name")
+    last_name = serializers.CharField(source="user.last_name")
+    membership_id = serializers.IntegerField(source="pk")
+    role = serializers.CharField()
+    school = inline_serializer(
+        "MeSchool", {"slug": serializers.CharField(), "name": serializers.CharField()}
+    )
+    classrooms = inline_serializer(
+        "MeClassroom",
+        {"id": serializers.IntegerField(), "name": serializers.CharField()},
+        many=True,
+    )
+    trainings_left_this_month = serializers.IntegerField()
+    limits = inline_serializer(
+        "MeLimits",
+        {
+            "trainings_per_month": serializers.IntegerField(),
+            "concurrent_trainings": serializers.IntegerField(),
+            "trainings_allowed": serializers.BooleanField(),
+            "restriction": serializers.CharField(help_text="Why not, when not allowed."),
+        },
+    )
+
+
+class Me(APIView):
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        membership = api_membership(request)
+        school = membership.school
+        return Response(
+            MeSerializer(
+                {
+                    "user": membership.user,
+                    "pk": membership.pk,
+                    "role": membership.role,
+                    "school": school,
+                    "classrooms": classrooms_for_dashboard(membership=membership).order_by("name"),
+                    "trainings_left_this_month": trainings_left_this_month(school),
+                    "limits": {
+                        "trainings_per_month": school.monthly_training_quota,
+                        "concurrent_trainings": school.concurrent_training_limit,
+                        "trainings_allowed": not school.restriction(),
+                        "restriction": school.restriction_message(),
+                    },
+                }
             ).data
         )

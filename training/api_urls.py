@@ -16,8 +16,21 @@ urlpatterns = [
         name="api_training_events",
     ),
     path("datasets/validate", api.DatasetValidate.as_view(), name="api_dataset_validate"),
+    path("me", api.Me.as_view(), name="api_me"),
     path("models", api.ModelList.as_view(), name="api_models"),
+    path("models/<int:training_id>", api.ModelDetail.as_view(), name="api_model"),
+    path("models/<int:training_id>/files", api.ModelFiles.as_view(), name="api_model_files"),
+    path(
+        "downloads/<int:training_id>/<path:filename>",
+        api.ModelDownload.as_view(),
+        name="api_model_download",
+    ),
     path("control-sessions", api.ControlSessionList.as_view(), name="api_control_sessions"),
+    path(
+        "control-sessions/<int:session_id>",
+        api.ControlSessionDetail.as_view(),
+        name="api_control_session",
+    ),
     path(
         "control-sessions/<int:session_id>/close",
         api.ControlSessionClose.as_view(),

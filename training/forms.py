@@ -67,3 +67,49 @@ class TrainingForm(forms.Form):
                 _("ACT with bounding boxes needs a short description of the object to detect."),
             )
         return cleaned
+
+
+class LibraryFilterForm(forms.Form):
+    """The library's filters and sort, read from the query string (invalid values are ignored)."""
+
+    policy_type = forms.ChoiceField(
+        label=_("Policy"), choices=[("", _("All policies")), *PolicyType.choices], required=False
+    )
+    classroom = forms.ModelChoiceField(
+        label=_("Classroom"), queryset=None, required=False, empty_label=_("All classrooms")
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        choices=[
+            ("newest", _("Newest")),
+            ("loss", _("Lowest final loss")),
+            ("rating", _("Best rated")),
+            ("sessions", _("Most sessions")),
+        ],
+        required=False,
+    )
+
+    def __init__(self, *args, classrooms=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if classrooms is None:
+            del self.fields["classroom"]
+        else:
+            self.fields["classroom"].queryset = classrooms
+
+    def value(self, name, default=""):
+        return (self.cleaned_data.get(name) or default) if self.is_valid() else default
+
+
+class RatingForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How well did the model do? (1 = badly, 5 = very well)"),
+        choices=[(n, "★" * n) for n in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    feedback = forms.CharField(
+        label=_("What did you notice?"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -70,6 +70,23 @@ class LocalHubStore:
         shutil.copytree(folder, target, dirs_exist_ok=True)
         return str(target)
 
+    def model_files(self, repo_id: str) -> list[tuple[str, int]]:
+        folder = self.root / "models" / repo_id
+        if not folder.is_dir():
+            raise HubError("not_found", repo_id)
+        return sorted(
+            (str(path.relative_to(folder)), path.stat().st_size)
+            for path in folder.rglob("*")
+            if path.is_file()
+        )
+
+    def model_file(self, repo_id: str, filename: str) -> Path:
+        folder = (self.root / "models" / repo_id).resolve()
+        path = (folder / filename).resolve()
+        if not path.is_relative_to(folder) or not path.is_file():
+            raise HubError("file_missing", filename)
+        return path
+
     def config(self) -> dict:
         return {"kind": self.kind, "root": str(self.root)}
 
@@ -116,6 +133,33 @@ class HfHubStore:
         self.api.create_repo(repo_id, repo_type="model", exist_ok=True, private=True)
         self.api.upload_folder(folder_path=str(folder), repo_id=repo_id, repo_type="model")
         return f"{(self.endpoint or 'https://huggingface.co').rstrip('/')}/{repo_id}"
+
+    def model_files(self, repo_id: str) -> list[tuple[str, int]]:
+        from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError
+        from huggingface_hub.hf_api import RepoFile
+
+        try:
+            tree = list(self.api.list_repo_tree(repo_id, recursive=True))
+        except RepositoryNotFoundError as error:
+            raise HubError("not_found", repo_id) from error
+        except HfHubHTTPError as error:
+            raise HubError("unavailable", str(error)) from error
+        return sorted((f.path, f.size) for f in tree if isinstance(f, RepoFile))
+
+    def model_file(self, repo_id: str, filename: str) -> Path:
+        """A file of a (private) model repo, read with the platform's token into its cache."""
+        from huggingface_hub.errors import (
+            EntryNotFoundError,
+            HfHubHTTPError,
+            RepositoryNotFoundError,
+        )
+
+        try:
+            return Path(self.api.hf_hub_download(repo_id, filename))
+        except (RepositoryNotFoundError, EntryNotFoundError) as error:
+            raise HubError("file_missing", filename) from error
+        except HfHubHTTPError as error:
+            raise HubError("unavailable", str(error)) from error
 
     def config(self) -> dict:
         return {"kind": self.kind, "endpoint": self.endpoint}  # the token travels as a secret

@@ -3,11 +3,13 @@
 import zoneinfo
 from datetime import datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from schools.models import Membership, School
+from schools.selectors import students_taught_by
 
 from .access import trainings_visible_to
 from .models import ACTIVE_STATUSES, ControlSession, Status, Training
@@ -39,6 +41,84 @@ def models_of_user(*, membership: Membership) -> QuerySet[Training]:
     )
 
 
+# The library's sorts: a keyset ordering each, ending in the primary key so pages never overlap.
+LIBRARY_SORTS = {
+    "newest": ("-completed_at", "-pk"),
+    "loss": ("final_loss", "-pk"),
+    "rating": ("-rating_order", "-pk"),
+    "sessions": ("-session_count", "-pk"),
+}
+RATED_A_SUCCESS = 4  # a session rated 4 or 5 counts as a success
+NO_LOSS = 1e300  # sorts a model without a loss after every real one
+
+
+def model_library(
+    *,
+    membership: Membership,
+    classroom_id=None,
+    student_id=None,
+    policy_type: str = "",
+) -> QuerySet[Training]:
+    """The finished models the member may see, each with its control sessions summed up
+    (one query per page, whatever the number of models and sessions)."""
+    sessions = "control_sessions"
+    rated = Q(control_sessions__rating__isnull=False)
+    models = models_of_user(membership=membership)
+    if classroom_id:
+        models = models.filter(classroom_id=classroom_id)
+    if student_id:
+        models = models.filter(student_id=student_id)
+    if policy_type:
+        models = models.filter(policy_type=policy_type)
+    return models.select_related("student__user", "classroom").annotate(
+        session_count=Count(sessions),
+        rated_count=Count(sessions, filter=rated),
+        success_count=Count(sessions, filter=Q(control_sessions__rating__gte=RATED_A_SUCCESS)),
+        average_rating=Avg("control_sessions__rating"),
+        # Sort keys without NULLs, which a keyset cannot compare: unrated sorts last.
+        rating_order=Coalesce(Avg("control_sessions__rating"), 0.0),
+        final_loss=Coalesce("latest_loss", NO_LOSS),
+    )
+
+
+def model_sessions(*, training: Training) -> QuerySet[ControlSession]:
+    """A model's control sessions with who ran them, newest first."""
+    return (
+        ControlSession.objects.for_school(training.school)
+        .filter(training=training)
+        .select_related("student__user")
+        .order_by("-started_at")
+    )
+
+
+def ratings_by_student(*, membership: Membership, classroom_id=None) -> QuerySet[Membership]:
+    """Per student the member may see: control sessions, ratings given and their average."""
+    students = students_taught_by(membership=membership)
+    if classroom_id:
+        students = students.filter(enrollments__classroom_id=classroom_id)
+    return students.annotate(
+        session_count=Count("control_sessions", distinct=True),
+        rated_count=Count(
+            "control_sessions", filter=Q(control_sessions__rating__isnull=False), distinct=True
+        ),
+        average_rating=Avg("control_sessions__rating"),
+    )
+
+
+def stale_control_sessions(*, opened_before: datetime) -> QuerySet[ControlSession]:
+    """Every school's sessions still open since before then, for the beat task."""
+    return ControlSession.objects.filter(ended_at__isnull=True, started_at__lt=opened_before)
+
+
+def training_for_signed_link(*, training_id) -> Training:
+    """A download link names the training; its signature (checked by the caller) proves the
+    platform made it for a member who could see that training."""
+    try:
+        return Training.objects.get(pk=training_id)
+    except Training.DoesNotExist:
+        raise Http404 from None
+
+
 def training_for_callback(*, training_id) -> Training:
     """The runner knows only the training's id; its signature (checked by the caller) proves
     it holds the training's own secret, which is what scopes this lookup."""
@@ -48,13 +128,14 @@ def training_for_callback(*, training_id) -> Training:
         raise Http404 from None
 
 
-def control_sessions_for_member(*, membership: Membership) -> QuerySet[ControlSession]:
+def control_sessions_for_member(
+    *, membership: Membership, training_id=None
+) -> QuerySet[ControlSession]:
     visible = trainings_visible_to(membership).values("pk")
-    return (
-        ControlSession.objects.for_school(membership.school)
-        .filter(training__in=visible)
-        .order_by("-started_at")
-    )
+    sessions = ControlSession.objects.for_school(membership.school).filter(training__in=visible)
+    if training_id:
+        sessions = sessions.filter(training_id=training_id)
+    return sessions.order_by("-started_at")
 
 
 def month_start(school: School, now: datetime | None = None) -> datetime:
@@ -74,3 +155,10 @@ def trainings_counted_this_month(school: School, now: datetime | None = None):
         Q(status=Status.COMPLETED) | Q(status=Status.CANCELLED, started_at__isnull=False),
         started_at__gte=month_start(school, now),
     )
+
+
+def trainings_left_this_month(school: School) -> int:
+    """What a new training may still use of the month's quota (waiting and running ones count)."""
+    used = trainings_counted_this_month(school).count()
+    active = Training.objects.for_school(school).filter(status__in=ACTIVE_STATUSES).count()
+    return max(0, school.monthly_training_quota - used - active)

@@ -7,6 +7,7 @@ from django.conf import settings
 from .backends import BackendUnavailable, get_backend
 from .selectors import active_trainings
 from .services.lifecycle import training_poll, training_submit, trainings_release_off_peak
+from .services.sessions import control_sessions_close_stale
 
 RETRY = {
     "autoretry_for": (BackendUnavailable,),
@@ -41,3 +42,9 @@ def poll_trainings():
 def release_off_peak():
     """02:00 Europe/Berlin (beat): the nightly window for off-peak trainings."""
     return trainings_release_off_peak(limit=settings.OFF_PEAK_BATCH)
+
+
+@shared_task(acks_late=True)
+def close_stale_control_sessions():
+    """Hourly (beat): sessions open for more than 12 hours end without a rating."""
+    return control_sessions_close_stale()

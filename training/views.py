@@ -1,4 +1,5 @@
-"""Training pages: list, new (check, estimate, start), the training itself, cancel, API token."""
+"""Training pages: list, new (check, estimate, start), the training itself, cancel, API token;
+the model library: models, a model's page, its files, rating a session, ratings per student."""
 
 from django.contrib import messages
 from django.http import JsonResponse
@@ -8,18 +9,26 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from edubotics.pagination import newest_first
-from schools.access import access_api_token, access_classroom, access_member
+from schools.access import access_api_token, access_classroom, access_member, role_required
 from schools.errors import ApplicationError
 from schools.models import Role
-from schools.selectors import api_tokens_of, students_taught_by
+from schools.selectors import api_tokens_of, classrooms_for_dashboard, students_taught_by
 from schools.services.tokens import api_token_create, api_token_revoke
 
-from .access import access_training
+from .access import access_control_session, access_model, access_training
 from .costs import estimate
 from .datasets import dataset_check
-from .forms import TrainingForm
-from .selectors import trainings_for_member
+from .downloads import model_card, model_files
+from .forms import LibraryFilterForm, RatingForm, TrainingForm
+from .selectors import (
+    LIBRARY_SORTS,
+    model_library,
+    model_sessions,
+    ratings_by_student,
+    trainings_for_member,
+)
 from .services.lifecycle import training_cancel
+from .services.sessions import control_session_close
 from .services.start import default_parameters, training_start
 from .templatetags.charts import loss_chart
 
@@ -186,3 +195,94 @@ def api_token_revoke_view(request, api_token_id):
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect(back)
+
+
+MODEL_PAGE_SESSIONS = 100
+
+
+def model_library_view(request):
+    """Finished models with how they did on the robot: filters, sort, keyset pages."""
+    membership = request.membership
+    classrooms = (
+        None
+        if membership.role == Role.STUDENT
+        else classrooms_for_dashboard(membership=membership).order_by("name")
+    )
+    filters = LibraryFilterForm(request.GET or None, classrooms=classrooms)
+    student = (
+        access_member(membership=membership, member_id=request.GET["student"])
+        if request.GET.get("student")
+        else None
+    )
+    classroom = filters.value("classroom", None)
+    models = model_library(
+        membership=membership,
+        classroom_id=classroom and classroom.pk,
+        student_id=student and student.pk,
+        policy_type=filters.value("policy_type"),
+    )
+    ordering = LIBRARY_SORTS[filters.value("sort", "newest")]
+    page = newest_first(request, models, page_size=25, ordering=ordering)
+    return render(
+        request, "training/library.html", {"page": page, "filters": filters, "student": student}
+    )
+
+
+def model_detail(request, training_id):
+    model = access_model(membership=request.membership, training_id=training_id)
+    # The newest sessions (a session stays open 12 hours at most, so the open ones are among them).
+    sessions = list(model_sessions(training=model)[:MODEL_PAGE_SESSIONS])
+    return render(
+        request,
+        "training/model.html",
+        {
+            "model": model,
+            "card": model_card(model),
+            "sessions": sessions,
+            "my_open_sessions": [
+                s for s in sessions if s.ended_at is None and s.student_id == request.membership.pk
+            ],
+            "rating_form": RatingForm(),
+        },
+    )
+
+
+def model_files_view(request, training_id):
+    """The model's files, each with a download link that works for a few minutes."""
+    model = access_model(membership=request.membership, training_id=training_id)
+    try:
+        files, error = model_files(model), None
+    except ApplicationError as problem:
+        files, error = [], problem.message
+    return render(
+        request, "training/model_files.html", {"model": model, "files": files, "error": error}
+    )
+
+
+def control_session_rate(request, session_id):
+    """The student closes their open session with a rating and feedback."""
+    session = access_control_session(
+        membership=request.membership, session_id=session_id, for_write=True
+    )
+    form = RatingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            control_session_close(actor=request.membership, session=session, **form.cleaned_data)
+            messages.success(request, _("Thank you! Your rating was saved."))
+            return redirect(_url(request, "model_detail", session.training_id))
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+    return render(request, "training/rate.html", {"session": session, "form": form})
+
+
+@role_required(Role.TEACHER)
+def ratings_by_student_view(request):
+    classroom = (
+        access_classroom(membership=request.membership, classroom_id=request.GET["classroom"])
+        if request.GET.get("classroom")
+        else None
+    )
+    students = ratings_by_student(
+        membership=request.membership, classroom_id=classroom and classroom.pk
+    )
+    return render(request, "training/ratings.html", {"students": students, "classroom": classroom})

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "djstripe",
     "schools",
     "training",
@@ -217,7 +218,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "training.tasks.release_off_peak",
         "schedule": crontab(hour=2, minute=0),  # Europe/Berlin (CELERY_TIMEZONE)
     },
+    "close-stale-control-sessions": {
+        "task": "training.tasks.close_stale_control_sessions",
+        "schedule": crontab(minute=7),
+    },
 }
+# An AI control session still open after this many hours ends without a rating.
+CONTROL_SESSION_MAX_HOURS = 12
+# How long a model file's download link works (the robot app asks for new ones each time).
+DOWNLOAD_LINK_SECONDS = env.int("DOWNLOAD_LINK_SECONDS", default=10 * 60)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -229,7 +238,14 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
     ],
-    "DEFAULT_THROTTLE_RATES": {"anon": "30/minute", "user": "120/minute"},
+    # The robot app's sign-in (POST /api/v1/auth/token) counts password tries per address (a
+    # class shares one school router) and per account.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": "30/minute",
+        "user": "120/minute",
+        "sign_in_address": "60/minute",
+        "sign_in_login": "10/minute",
+    },
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -238,7 +254,14 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
 }
 API_TOKEN_LIFETIME_DAYS = env.int("API_TOKEN_LIFETIME_DAYS", default=365)
-SPECTACULAR_SETTINGS = {"TITLE": "EduBotics API", "VERSION": "1", "SERVE_INCLUDE_SCHEMA": False}
+# Swagger UI's files come from drf-spectacular-sidecar (our own static files, no CDN).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "EduBotics API",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
 
 LOGGING = {
     "version": 1,

@@ -20,13 +20,14 @@ from tests.factories import (
     SchoolFactory,
     TrainingFactory,
 )
-from training.models import ControlSession
+from training.models import ControlSession, Status
 
 OUR_APPS = ("schools.", "training.", "billing.", "analytics.", "edubotics.")
 # Patterns of ours with a parameter that is not a tenant object id, and why that is safe.
 NOT_TENANT_IDS = {
     "invitation_accept": "the token is the secret of the invitation; it names its own school",
     "api_training_events": "the runner's callback: a signature made with the training's own secret is its key (403 without)",
+    "api_model_download": "a download link: its signature, made for that training and file, is its key (403 without)",
     "djstripe_webhook_by_uuid": "Stripe's webhook endpoint: a signature made with the endpoint's secret is its key (400 without); the school comes from the Stripe customer",
 }
 # Parameters that name no tenant object, and why.
@@ -55,7 +56,12 @@ def school_b(db):
         "member_id": enrollment.student.pk,
         "invitation_id": InvitationFactory(school=enrollment.school).pk,
         "training_id": (
-            training := TrainingFactory(student=enrollment.student, classroom=enrollment.classroom)
+            training := TrainingFactory(
+                student=enrollment.student,
+                classroom=enrollment.classroom,
+                status=Status.COMPLETED,  # a finished model: the library's pages show it
+                hub_model_id="edubotics-ai/school-b-model",
+            )
         ).pk,
         "session_id": ControlSession.objects.create(
             school=enrollment.school, student=enrollment.student, training=training
@@ -89,7 +95,7 @@ def test_every_object_url_is_a_404_with_another_schools_ids(school_b):
         answers = {client.get(url).status_code, client.post(url).status_code}
         assert answers <= {404, 405} and 404 in answers, f"{url}: {answers}"
         walked.append(name)
-    assert len(walked) >= 14  # the walk really found the tenant URLs
+    assert len(walked) >= 20  # the walk really found the tenant URLs
 
 
 def test_a_school_page_of_a_school_you_do_not_belong_to_is_a_404(school_b):

@@ -1,7 +1,8 @@
 """A local HTTP server that speaks the part of the Hugging Face Hub's API huggingface_hub uses to
 read a dataset file (HEAD/GET .../resolve/<revision>/<path>, with the Hub's error headers for a
-missing repo, a gated or private one, and a missing file) and to push a model (create a repo,
-pre-upload, commit files inline). Everything lives in a LocalHubStore-shaped folder."""
+missing repo, a gated or private one, and a missing file), to list and read a private model's
+files (only with the platform's token) and to push a model (create a repo, pre-upload, commit
+files inline). Everything lives in a LocalHubStore-shaped folder."""
 
 import base64
 import hashlib
@@ -15,8 +16,8 @@ COMMIT = "a" * 40
 
 
 class HubStandIn:
-    def __init__(self, root: Path, private: set[str] = frozenset()):
-        self.root, self.private = root, set(private)
+    def __init__(self, root: Path, private: set[str] = frozenset(), token: str = "hf_test_token"):
+        self.root, self.private, self.token = root, set(private), token
         self.posts: list[str] = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_port}"
@@ -44,14 +45,22 @@ class HubStandIn:
                 self.end_headers()
 
             def _serve(self, with_body):
-                # /datasets/<owner>/<name>/resolve/<revision>/<path>
+                # /datasets/<owner>/<name>/resolve/<revision>/<path>, or a model's
+                # /<owner>/<name>/resolve/<revision>/<path> (private: the token must come along)
                 parts = unquote(urlsplit(self.path).path).strip("/").split("/")
-                if len(parts) < 6 or parts[0] != "datasets" or parts[3] != "resolve":
+                if parts[:2] == ["api", "models"] and len(parts) >= 6 and parts[4] == "tree":
+                    return self._tree("/".join(parts[2:4]))
+                kind = "datasets" if parts[:1] == ["datasets"] else "models"
+                if kind == "models":
+                    parts = ["models", *parts]
+                    if self.headers.get("Authorization") != f"Bearer {hub.token}":
+                        return self._error(401, "RepoNotFound")
+                if len(parts) < 6 or parts[3] != "resolve":
                     return self._error(404, "RepoNotFound")
                 repo_id, filename = "/".join(parts[1:3]), "/".join(parts[5:])
                 if repo_id in hub.private:
                     return self._error(401, "GatedRepo")
-                folder = hub.root / "datasets" / repo_id
+                folder = hub.root / kind / repo_id
                 if not folder.is_dir():
                     return self._error(404, "RepoNotFound")
                 path = folder / filename
@@ -65,6 +74,26 @@ class HubStandIn:
                 self.end_headers()
                 if with_body:
                     self.wfile.write(data)
+
+            def _tree(self, repo_id):
+                folder = hub.root / "models" / repo_id
+                if (
+                    self.headers.get("Authorization") != f"Bearer {hub.token}"
+                    or not folder.is_dir()
+                ):
+                    return self._error(404, "RepoNotFound")
+                files = sorted(p for p in folder.rglob("*") if p.is_file())
+                return self._json(
+                    [
+                        {
+                            "type": "file",
+                            "path": str(f.relative_to(folder)),
+                            "size": f.stat().st_size,
+                            "oid": hashlib.sha1(f.read_bytes()).hexdigest(),
+                        }
+                        for f in files
+                    ]
+                )
 
             def do_HEAD(self):
                 self._serve(False)

@@ -60,3 +60,20 @@ def test_a_model_is_pushed_through_the_hub_client(hub_server, hub, tmp_path):
     pushed = hub / "models" / "edubotics-ai" / "goethe-act-1234abcd"
     assert (pushed / "model.npz").read_bytes() == b"\x00weights" and (pushed / "README.md").exists()
     assert "api/repos/create" in hub_server.posts
+
+
+def test_a_private_models_files_are_listed_and_read_with_the_platforms_token(hub_server, hub):
+    folder = hub / "models" / "edubotics-ai" / "goethe-act-0007"
+    (folder / "tokenizer").mkdir(parents=True)
+    (folder / "model.safetensors").write_bytes(b"\x01" * 300)
+    (folder / "tokenizer" / "vocab.json").write_text("{}")
+    files = store(hub_server).model_files("edubotics-ai/goethe-act-0007")
+    assert files == [("model.safetensors", 300), ("tokenizer/vocab.json", 2)]
+    path = store(hub_server).model_file("edubotics-ai/goethe-act-0007", "tokenizer/vocab.json")
+    assert path.read_text() == "{}"
+    without_token = HfHubStore(token="hf_wrong", endpoint=hub_server.url)
+    with pytest.raises(HubError):
+        without_token.model_files("edubotics-ai/goethe-act-0007")
+    with pytest.raises(HubError) as error:
+        store(hub_server).model_file("edubotics-ai/goethe-act-0007", "missing.bin")
+    assert error.value.code == "file_missing"

@@ -1,5 +1,8 @@
 """AI control sessions: a student runs a finished model on a robot and rates it."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,6 +12,7 @@ from schools.errors import ApplicationError
 from schools.models import AuditAction, Membership, Role
 
 from ..models import ControlSession, Status, Training
+from ..selectors import stale_control_sessions
 
 
 def control_session_open(*, actor: Membership, training: Training) -> ControlSession:
@@ -48,3 +52,42 @@ def control_session_close(
             data={"rating": rating, "policy": session.training.policy_type},
         )
     return session
+
+
+@transaction.atomic
+def control_session_add_data(
+    *, actor: Membership, session: ControlSession, data: dict
+) -> ControlSession:
+    """The robot app sends what it recorded while the session runs; keys sent again replace
+    the earlier values."""
+    session = ControlSession.objects.select_for_update().get(pk=session.pk)
+    if session.student_id != actor.pk:
+        raise ApplicationError(_("Only the student who runs the session adds its data."))
+    if session.ended_at:
+        raise ApplicationError(_("This session is closed; its data can no longer change."))
+    session.data = {**session.data, **data}
+    session.save(update_fields=["data"])
+    return session
+
+
+def control_sessions_close_stale(*, now=None) -> int:
+    """Sessions left open longer than CONTROL_SESSION_MAX_HOURS end without a rating (the robot
+    app crashed or the student went home). Each row is locked, so a student closing the same
+    session at that moment keeps their rating."""
+    now = now or timezone.now()
+    closed = 0
+    cutoff = now - timedelta(hours=settings.CONTROL_SESSION_MAX_HOURS)
+    for session_id in stale_control_sessions(opened_before=cutoff).values_list("pk", flat=True):
+        with transaction.atomic():
+            session = (
+                ControlSession.objects.select_for_update()
+                .filter(pk=session_id, ended_at__isnull=True)
+                .first()
+            )
+            if session is None:
+                continue
+            session.ended_at = now
+            session.duration_seconds = int((now - session.started_at).total_seconds())
+            session.save(update_fields=["ended_at", "duration_seconds"])
+            closed += 1
+    return closed

@@ -2,8 +2,11 @@
 
 It lives in the project package because it fills every app (schools, billing, …)."""
 
+import json
 import random
+import tempfile
 from datetime import timedelta
+from pathlib import Path
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -17,7 +20,9 @@ from billing.services.accounts import limits_override
 from schools.models import Classroom, Enrollment, Membership, Role, School, User
 from training.costs import cost_for
 from training.demo_dataset import DEMO_REPO_ID, make_demo_dataset
-from training.models import Status, Training
+from training.hub import LocalHubStore
+from training.models import ControlSession, Status, Training
+from training.runner import model_card
 from training.services.rollup import training_rollup_rebuild
 
 DEMO_PASSWORD = "edubotics-demo"
@@ -65,10 +70,11 @@ class Command(BaseCommand):
             students.append(username)
         if not Training.objects.for_school(school).exists():
             self._history(school, classroom)
-        if not settings.HF_TOKEN:  # the local Hub folder gets the demo dataset
+        if not settings.HF_TOKEN:  # the local Hub folder gets the demo dataset and models
             self.stdout.write(
                 f"  demo dataset: {DEMO_REPO_ID} in {make_demo_dataset(settings.HUB_LOCAL_DIR)}"
             )
+            self._model_files(school)
         self.stdout.write(self.style.SUCCESS(f"Demo school “{school.name}” at /s/{school.slug}/"))
         self.stdout.write(f"  password for every demo login: {DEMO_PASSWORD}")
         self.stdout.write(f"  school admin: {admin.user.email}")
@@ -120,6 +126,61 @@ class Command(BaseCommand):
             created_at=F("started_at")
         )
         training_rollup_rebuild(school=school)  # written in bulk, past the services
+        self._sessions(school, rng)
+
+    def _sessions(self, school, rng):
+        """Ratings for the library and the teacher's views, and one session the robot app left
+        open on Anna's newest model, for her to rate on its page."""
+        models = Training.objects.for_school(school).filter(status=Status.COMPLETED)
+        feedback = [
+            "",
+            "Greift den Würfel sicher.",
+            "Zögert vor dem Greifen.",
+            "Fällt oft herunter.",
+        ]
+        sessions = [
+            ControlSession(
+                school=school,
+                student_id=model.student_id,
+                training=model,
+                ended_at=timezone.now(),
+                duration_seconds=rng.randint(60, 900),
+                rating=rng.randint(2, 5),
+                feedback=rng.choice(feedback),
+            )
+            for model in models
+            for _ in range(rng.randint(0, 3))
+        ]
+        ControlSession.objects.bulk_create(sessions)
+        newest = models.filter(student__user__username="demo.anna").order_by("-completed_at")
+        if newest.exists():
+            ControlSession.objects.create(
+                school=school, student=newest[0].student, training=newest[0]
+            )
+
+    def _model_files(self, school):
+        """The seeded models' folders in the local Hub (card, config, metrics), so they download."""
+        store = LocalHubStore(settings.HUB_LOCAL_DIR)
+        models = Training.objects.for_school(school).filter(status=Status.COMPLETED)
+        for model in models.exclude(hub_model_id=""):
+            if (Path(settings.HUB_LOCAL_DIR) / "models" / model.hub_model_id).is_dir():
+                continue
+            metrics = {"trainer": "demo history", "final_loss": model.latest_loss}
+            metrics.update(episodes=12, frames=720)
+            payload = {
+                "model_repo_id": model.hub_model_id,
+                "policy_type": model.policy_type,
+                "dataset": model.dataset,
+                "steps": model.steps,
+                "batch_size": model.batch_size,
+            }
+            with tempfile.TemporaryDirectory() as folder:
+                (Path(folder) / "README.md").write_text(model_card(payload, metrics))
+                (Path(folder) / "metrics.json").write_text(json.dumps(metrics, indent=2))
+                (Path(folder) / "config.json").write_text(
+                    json.dumps({"type": model.policy_type.lower(), "steps": model.steps})
+                )
+                store.upload_model(Path(folder), model.hub_model_id)
 
     def _person(self, school, email, first, last, role, username=None) -> Membership:
         user, created = User.objects.get_or_create(
