@@ -674,6 +674,7 @@ DE = {
     "Only the student who runs the session adds its data.": "Nur die Schüler:in, die die Sitzung ausführt, fügt Daten hinzu.",
     "This session is closed; its data can no longer change.": "Diese Sitzung ist beendet; ihre Daten können sich nicht mehr ändern.",
     "Thank you! Your rating was saved.": "Danke! Deine Bewertung wurde gespeichert.",
+    "The job ended with a result that cannot be read.": "Der Auftrag endete mit einem Ergebnis, das sich nicht lesen lässt.",
 }
 
 ENTRY = re.compile(r'^(msgid(?:_plural)?) ((?:".*"\n)+)', re.M)

@@ -67,3 +67,17 @@ def test_a_lost_submit_task_is_picked_up_by_the_poller(fake_modal, student):
     poll_trainings.apply()
     training.refresh_from_db()
     assert training.status == Status.QUEUED
+
+
+def test_a_job_whose_result_cannot_be_read_fails_and_the_others_are_still_followed(
+    fake_modal, student
+):
+    broken, waiting = (
+        training_submit(training_id=TrainingFactory(student=student, status=Status.PENDING).pk)
+        for _ in range(2)
+    )
+    fake_modal.spawns[0].state, fake_modal.spawns[0].result = "completed", ["not", "an", "event"]
+    poll_trainings.apply()
+    broken.refresh_from_db(), waiting.refresh_from_db()
+    assert broken.status == Status.FAILED and "cannot be read" in broken.error_message
+    assert waiting.status == Status.RUNNING

@@ -59,7 +59,10 @@ class ModalBackend(Backend):
                 modal.exception.ExecutionError,
             ) as error:
                 return CallStatus("failed", error=f"{type(error).__name__}: {error}")
-            return CallStatus(result.get("type", "completed"), result, result.get("error", ""))
+            if not isinstance(result, dict):  # not what the runner returns; the poll fails it
+                return CallStatus("completed", {"type": "unreadable"})
+            state = "failed" if result.get("type") == "failed" else "completed"
+            return CallStatus(state, result, str(result.get("error", "")))
 
         return self._call(look)
 

@@ -337,7 +337,12 @@ def training_poll(*, training: Training) -> Training:
         )
     status = backend.status(training.backend_call_id)
     if status.state in ("completed", "failed") and status.result:
-        return training_record_event(training=training, event=status.result)
+        try:
+            return training_record_event(training=training, event=status.result)
+        except ApplicationError:  # the job's own result is unreadable: it cannot have succeeded
+            return training_fail(
+                training=training, reason=_("The job ended with a result that cannot be read.")
+            )
     if status.state == "failed":
         return training_fail(
             training=training,
