@@ -4,9 +4,16 @@ transient backend errors only."""
 from celery import shared_task
 from django.conf import settings
 
+from schools.errors import ApplicationError
+
 from .backends import BackendUnavailable, get_backend
-from .selectors import active_trainings
+from .selectors import active_servers, active_trainings
 from .services.lifecycle import training_poll, training_submit, trainings_release_off_peak
+from .services.servers import (
+    inference_server_finish_stop,
+    inference_server_follow,
+    inference_server_submit,
+)
 
 RETRY = {
     "autoretry_for": (BackendUnavailable,),
@@ -41,3 +48,23 @@ def poll_trainings():
 def release_off_peak():
     """02:00 Europe/Berlin (beat): the nightly window for off-peak trainings."""
     return trainings_release_off_peak(limit=settings.OFF_PEAK_BATCH)
+
+
+@shared_task(**RETRY)
+def submit_server(server_id: int):
+    inference_server_submit(server_id=server_id)
+
+
+@shared_task(**RETRY)
+def finish_server_stop(server_id: int):
+    inference_server_finish_stop(server_id=server_id)
+
+
+@shared_task(acks_late=True)
+def follow_servers():
+    """Every 30 s (beat): follow every active inference server until it has stopped."""
+    for server in active_servers():
+        try:
+            inference_server_follow(server=server)
+        except (BackendUnavailable, ApplicationError):
+            continue  # the backend is away, or someone stopped it meanwhile: look again later
