@@ -122,7 +122,8 @@ def serve(payload: dict, *, host: str, port: int, address: str | None = None) ->
     reporter.send({"type": "running", "address": address or f"{host}:{bound}"})
     logger.info("policy server for %s is up", payload["model_repo_id"])
     reported = 0.0
-    while not server.wait_for_termination(timeout=payload["activity_report_seconds"]):
+    # wait_for_termination answers True when it timed out, i.e. the server is still serving.
+    while server.wait_for_termination(timeout=payload["activity_report_seconds"]):
         if check.last_client > reported:
             reported = check.last_client
             reporter.send({"type": "activity"})

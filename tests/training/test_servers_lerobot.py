@@ -98,7 +98,8 @@ def test_a_local_lerobot_server_gives_a_client_with_the_secret_an_action_chunk(a
         timeout=120,
     )
     assert refused.returncode != 0 and "UNAUTHENTICATED" in refused.stderr
-    print("client with another secret:", refused.stderr.strip().splitlines()[-1])
+    status = next(line for line in refused.stderr.splitlines() if "status = " in line)
+    print("client with another secret:", status.strip())
     wait_for(  # the server reports the client's activity (every second in this test)
         lambda: InferenceServer.objects.get(pk=server.pk).last_client_at
     )
