@@ -14,7 +14,7 @@ from django.utils import timezone
 from schools.models import AuditAction, AuditEvent, School
 from schools.services.tokens import api_token_create
 from tests.conftest import client_for
-from tests.factories import EnrollmentFactory, TrainingFactory
+from tests.factories import EnrollmentFactory, TrainingFactory, UserFactory
 from training.models import InferenceServer, ServerStatus, Status, TrainingDay
 from training.runner import sign
 from training.services.rollup import training_rollup_rebuild
@@ -348,3 +348,26 @@ def test_an_admin_sets_the_idle_time_in_the_schools_settings(as_admin, school):
     assert refused.status_code == 200 and "greater than or equal to 1" in refused.content.decode()
     school.refresh_from_db()
     assert school.server_idle_minutes == 25
+
+
+def test_staff_stop_any_schools_server_in_the_admin(
+    running, fake_modal, django_capture_on_commit_callbacks
+):
+    client = Client()
+    client.force_login(
+        UserFactory(is_staff=True, is_superuser=True, first_name="Erika", last_name="Staff")
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:training_inferenceserver_changelist"),
+            {"action": "stop", "_selected_action": [running.pk]},
+            follow=True,
+        )
+    assert response.status_code == 200
+    running.refresh_from_db()
+    assert running.status == ServerStatus.STOPPED
+    assert running.stop_reason == "Stopped by EduBotics staff."
+    assert fake_modal.calls[running.backend_call_id].cancelled
+    assert AuditEvent.objects.filter(
+        object_type="inferenceserver", object_id=str(running.pk), actor_label="staff: Erika Staff"
+    ).exists()
