@@ -3,6 +3,7 @@ the school's limits, followed until they stop (idle, lifetime, a dead container,
 to the school. The real LeRobot server is tests/lerobot/ and test_servers_lerobot.py."""
 
 import json
+import time
 from datetime import timedelta
 from decimal import Decimal
 
@@ -371,3 +372,22 @@ def test_staff_stop_any_schools_server_in_the_admin(
     assert AuditEvent.objects.filter(
         object_type="inferenceserver", object_id=str(running.pk), actor_label="staff: Erika Staff"
     ).exists()
+
+
+def test_the_local_backend_runs_lerobot_jobs_in_lerobots_venv(settings, tmp_path):
+    """So `LOCAL_TRAINER=lerobot make run` trains models the local server can serve."""
+    from training.backends.local import LocalBackend
+
+    argv_file = tmp_path / "argv"
+    fake_python = tmp_path / "python"
+    fake_python.write_text(f'#!/bin/sh\necho "$@" > {argv_file}\n')
+    fake_python.chmod(0o755)
+    settings.LEROBOT_PYTHON = str(fake_python)
+    backend = LocalBackend(runs_dir=tmp_path / "runs")
+
+    backend.submit({"trainer": "lerobot"}, "k1")
+
+    deadline = time.monotonic() + 10
+    while not (argv_file.exists() and argv_file.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert argv_file.read_text().startswith("-m training.runner --payload-file")

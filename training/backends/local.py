@@ -52,7 +52,10 @@ class LocalBackend(Backend):
         return PREFIX + key
 
     def submit(self, payload: dict, key: str) -> str:
-        return self._start(payload, key, [sys.executable, "-m", "training.runner"])
+        # LeRobot's trainer runs in LeRobot's venv when there is one (LOCAL_TRAINER=lerobot).
+        lerobot = payload.get("trainer") == "lerobot" and settings.LEROBOT_PYTHON
+        python = settings.LEROBOT_PYTHON if lerobot else sys.executable
+        return self._start(payload, key, [python, "-m", "training.runner"])
 
     def serving_unavailable(self) -> str:
         if settings.LEROBOT_PYTHON and Path(settings.LEROBOT_PYTHON).exists():

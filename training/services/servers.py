@@ -26,8 +26,9 @@ DEMO_TRAINER = "builtin-mlp"  # the NumPy demo model: downloadable and rateable,
 
 
 def _locked(server_id: int) -> InferenceServer:
+    # Only the server's row: a start holds the school row, a training's end its own row.
     return (
-        InferenceServer.objects.select_for_update()
+        InferenceServer.objects.select_for_update(of=("self",))
         .select_related("school", "training")
         .get(pk=server_id)
     )
@@ -35,6 +36,8 @@ def _locked(server_id: int) -> InferenceServer:
 
 def serving_obstacle(training: Training) -> str:
     """Why this model cannot be served here ("" when it can): the panel says it up front."""
+    if training.status != Status.COMPLETED or not training.hub_model_id:
+        return _("Only a finished training's model can be served.")
     if training.metrics.get("trainer") == DEMO_TRAINER:
         return _(
             "This is a small demo model (trained without LeRobot): it can be downloaded and rated, but not served."
@@ -45,8 +48,6 @@ def serving_obstacle(training: Training) -> str:
 def _check_servable(actor: Membership, training: Training):
     if actor.role == Role.STUDENT and training.student_id != actor.pk:
         raise ApplicationError(_("Students serve only their own models."))
-    if training.status != Status.COMPLETED or not training.hub_model_id:
-        raise ApplicationError(_("Only a finished training's model can be served."))
     if reason := serving_obstacle(training):
         raise ApplicationError(reason)
 
