@@ -15,7 +15,9 @@ setup: $(VENV)/.installed
 	@mkdir -p var
 
 # Migrate, load the demo school, and serve web + Celery worker + beat (Ctrl-C stops all three).
+# With LeRobot's venv of `make test-lerobot` present, trained models can be served locally.
 run: export DJANGO_SETTINGS_MODULE ?= edubotics.settings.local
+run: export LEROBOT_PYTHON ?= $(if $(wildcard $(LEROBOT_VENV)/.installed),$(LEROBOT_VENV)/bin/python)
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
@@ -58,6 +60,10 @@ $(LEROBOT_VENV)/.installed: requirements-lerobot.txt
 	$(LEROBOT_VENV)/bin/pip install --quiet -r requirements-lerobot.txt
 	touch $@
 
-# training/runner.py end to end through LeRobot's trainer on tiny v2.1 and v3.0 datasets.
-test-lerobot: $(LEROBOT_VENV)/.installed
+# training/runner.py end to end through LeRobot's trainer on tiny v2.1 and v3.0 datasets, and
+# training/serving.py: LeRobot's policy server behind its secret check, answering a real client.
+# Then the platform's side: the service starts the local server in LeRobot's venv and stops it.
+test-lerobot: export DJANGO_SETTINGS_MODULE = edubotics.settings.test
+test-lerobot: $(LEROBOT_VENV)/.installed setup
 	$(LEROBOT_VENV)/bin/python -m pytest -c tests/lerobot/pytest.ini --rootdir . --noconftest tests/lerobot -v $(PYTEST_ARGS)
+	LEROBOT_PYTHON=$(LEROBOT_VENV)/bin/python $(BIN)/pytest tests/training/test_servers_lerobot.py -v -s $(PYTEST_ARGS)

@@ -111,6 +111,13 @@ class SchoolSettingsForm(forms.Form):
     analytics_opt_out = forms.BooleanField(
         label=_("Send no anonymous usage statistics about this school"), required=False
     )
+    server_idle_minutes = forms.IntegerField(
+        label=School._meta.get_field("server_idle_minutes").verbose_name,
+        help_text=School._meta.get_field("server_idle_minutes").help_text,
+        min_value=1,
+        max_value=120,
+        required=False,  # empty: unchanged
+    )
 
 
 class InvitationForm(forms.ModelForm):

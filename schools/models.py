@@ -8,6 +8,7 @@ import secrets
 from datetime import timedelta
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +71,12 @@ class School(models.Model):
         _("no anonymous usage statistics"),
         default=False,
         help_text=_("Send no product events (PostHog) about this school."),
+    )
+    server_idle_minutes = models.PositiveSmallIntegerField(
+        _("stop idle inference servers after (minutes)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_("An inference server without a robot connected stops after this long."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -329,6 +336,8 @@ class AuditAction(models.TextChoices):
     MODEL_RATED = "model_rated", _("model rated")
     API_TOKEN_CREATED = "api_token_created", _("API token made")
     API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
+    SERVER_STARTED = "server_started", _("inference server started")
+    SERVER_STOPPED = "server_stopped", _("inference server stopped")
 
 
 class AuditEvent(SchoolOwned):

@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from schools.access import classrooms_taught_by, get_or_404
 from schools.models import Classroom, Enrollment, Membership, Role
 
-from .models import ControlSession, Training
+from .models import ControlSession, InferenceServer, Training
 
 
 def trainings_visible_to(membership: Membership) -> QuerySet[Training]:
@@ -67,3 +67,20 @@ def access_model(*, membership: Membership, training_id) -> Training:
     model = get_or_404(model_library(membership=membership), training_id)
     model.school = membership.school
     return model
+
+
+def access_inference_server(
+    *, membership: Membership, server_id, for_write=False
+) -> InferenceServer:
+    """Servers of the models the member may see; a student stops only their own."""
+    visible = trainings_visible_to(membership).values("pk")
+    server = get_or_404(
+        InferenceServer.objects.for_school(membership.school)
+        .filter(training__in=visible)
+        .select_related("training", "started_by__user"),
+        server_id,
+    )
+    server.school = membership.school
+    if for_write and membership.role == Role.STUDENT and server.started_by_id != membership.pk:
+        raise PermissionDenied
+    return server

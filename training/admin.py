@@ -1,12 +1,14 @@
-"""Staff: every training; retry a failed one or cancel an active one."""
+"""Staff: every training (retry a failed one, cancel an active one) and every inference server
+(stop a running one)."""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from schools.errors import ApplicationError
 
-from .models import ControlSession, Status, Training
+from .models import ControlSession, InferenceServer, ServerStatus, Status, Training
 from .services.lifecycle import training_cancel, training_poll, training_retry
+from .services.servers import inference_server_stop
 
 
 @admin.register(Training)
@@ -85,3 +87,35 @@ class ControlSessionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(InferenceServer)
+class InferenceServerAdmin(admin.ModelAdmin):
+    list_display = [
+        "training",
+        "school",
+        "started_by",
+        "status",
+        "gpu_type",
+        "cost_per_hour_eur",
+        "cost_eur",
+        "created_at",
+        "stopped_at",
+    ]
+    list_filter = ["status", "gpu_type", "school"]
+    search_fields = ["training__model_name", "backend_call_id", "school__name"]
+    list_select_related = ["training", "school", "started_by__user", "started_by__school"]
+    readonly_fields = [f.name for f in InferenceServer._meta.fields if f.name != "id"]
+    date_hierarchy = "created_at"
+    actions = ["stop"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Stop"))
+    def stop(self, request, queryset):
+        for server in queryset.filter(
+            status__in=(ServerStatus.STARTING, ServerStatus.RUNNING)
+        ).select_related("school"):
+            inference_server_stop(server=server, staff_label=f"staff: {request.user}")
+        self.message_user(request, _("Inference servers stopping."), messages.WARNING)

@@ -22,22 +22,34 @@ from schools.access import access_member
 from schools.api import api_membership
 from schools.selectors import classrooms_for_dashboard
 
-from .access import access_control_session, access_model, access_training
+from .access import (
+    access_control_session,
+    access_inference_server,
+    access_model,
+    access_training,
+)
 from .costs import estimate
 from .datasets import dataset_check
 from .downloads import link_is_valid, model_file_path, model_files
-from .models import ControlSession, PolicyType, Training
+from .models import ControlSession, InferenceServer, PolicyType, Training
 from .runner import sign
 from .selectors import (
     LIBRARY_SORTS,
     control_sessions_for_member,
     model_library,
+    server_for_callback,
+    servers_for_member,
     training_for_callback,
     training_for_signed_link,
     trainings_for_member,
     trainings_left_this_month,
 )
 from .services.lifecycle import training_cancel, training_record_event
+from .services.servers import (
+    inference_server_record_event,
+    inference_server_start,
+    inference_server_stop,
+)
 from .services.sessions import (
     control_session_add_data,
     control_session_close,
@@ -182,28 +194,141 @@ class DatasetValidate(APIView):
         )
 
 
-class TrainingEvents(APIView):
-    """The runner's reports, signed with the training's own secret (no user token)."""
+class SignedReports(APIView):
+    """Reports from a GPU job, signed with its object's own secret (no user token)."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = []  # signed per training; many GPU jobs share Modal's few addresses
+    throttle_classes = []  # signed per object; many GPU jobs share Modal's few addresses
+
+    def signed_event(self, request, secret: str):
+        """The report's JSON, or the answer to give when its signature or body is bad."""
+        signature = request.headers.get("X-EduBotics-Signature", "")
+        if not hmac.compare_digest(signature, sign(secret, request.body)):
+            return None, Response(
+                {"message": _("Bad signature.")}, status=status.HTTP_403_FORBIDDEN
+            )
+        try:
+            return json.loads(request.body), None
+        except ValueError:
+            return None, Response(
+                {"message": _("The body is not JSON.")}, status=status.HTTP_400_BAD_REQUEST
+            )
+
+
+class TrainingEvents(SignedReports):
+    """The runner's reports, signed with the training's own secret."""
 
     @extend_schema(exclude=True)
     def post(self, request, training_id):
         training = training_for_callback(training_id=training_id)
-        signature = request.headers.get("X-EduBotics-Signature", "")
-        if not hmac.compare_digest(signature, sign(training.callback_secret, request.body)):
-            return Response({"message": _("Bad signature.")}, status=status.HTTP_403_FORBIDDEN)
-        try:
-            event = json.loads(request.body)
-        except ValueError:
-            return Response(
-                {"message": _("The body is not JSON.")}, status=status.HTTP_400_BAD_REQUEST
-            )
+        event, refusal = self.signed_event(request, training.callback_secret)
+        if refusal:
+            return refusal
         with transaction.atomic():
             training_record_event(training=training, event=event)
         return Response({"ok": True})
+
+
+class InferenceServerEvents(SignedReports):
+    """The serving process's reports (its address, client activity), signed with the
+    server's own callback secret."""
+
+    @extend_schema(exclude=True)
+    def post(self, request, server_id):
+        server = server_for_callback(server_id=server_id)
+        event, refusal = self.signed_event(request, server.callback_secret)
+        if refusal:
+            return refusal
+        inference_server_record_event(server=server, event=event)
+        return Response({"ok": True})
+
+
+class InferenceServerSerializer(serializers.ModelSerializer):
+    model_name = serializers.CharField(source="training.model_name", read_only=True)
+    started_by = serializers.CharField(source="started_by.user.username", read_only=True)
+    cost_so_far_eur = serializers.DecimalField(max_digits=8, decimal_places=2, read_only=True)
+    secret = serializers.SerializerMethodField(
+        help_text="For the member who started it, while it runs: send it as gRPC metadata "
+        "`x-edubotics-server-secret` on every call (see the README). Null for everyone else."
+    )
+
+    class Meta:
+        model = InferenceServer
+        fields = [
+            "id",
+            "training",
+            "model_name",
+            "started_by",
+            "status",
+            "address",
+            "secret",
+            "gpu_type",
+            "region",
+            "cost_per_hour_eur",
+            "cost_so_far_eur",
+            "cost_eur",
+            "created_at",
+            "running_at",
+            "last_client_at",
+            "stopped_at",
+            "stop_reason",
+        ]
+        read_only_fields = fields
+
+    def get_secret(self, server) -> str | None:
+        membership = self.context.get("membership")
+        if membership and server.started_by_id == membership.pk and server.is_active:
+            return server.secret
+        return None
+
+
+class InferenceServerStartSerializer(serializers.Serializer):
+    training_id = serializers.IntegerField(help_text="The trained model (a completed training).")
+
+
+class InferenceServerList(ListAPIView):
+    serializer_class = InferenceServerSerializer
+    pagination_class = NewestFirst
+
+    def get_queryset(self):
+        return servers_for_member(membership=api_membership(self.request))
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "membership": api_membership(self.request)}
+
+    @extend_schema(
+        request=InferenceServerStartSerializer, responses={201: InferenceServerSerializer}
+    )
+    def post(self, request):
+        membership = api_membership(request)
+        data = InferenceServerStartSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        training = access_training(
+            membership=membership, training_id=data.validated_data["training_id"]
+        )
+        server = inference_server_start(actor=membership, training=training)
+        return Response(
+            InferenceServerSerializer(server, context={"membership": membership}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class InferenceServerDetail(APIView):
+    @extend_schema(responses=InferenceServerSerializer)
+    def get(self, request, server_id):
+        membership = api_membership(request)
+        server = access_inference_server(membership=membership, server_id=server_id)
+        return Response(InferenceServerSerializer(server, context={"membership": membership}).data)
+
+
+class InferenceServerStop(APIView):
+    @extend_schema(request=None, responses=InferenceServerSerializer)
+    def post(self, request, server_id):
+        membership = api_membership(request)
+        server = access_inference_server(membership=membership, server_id=server_id, for_write=True)
+        server = inference_server_stop(server=server, actor=membership)
+        return Response(InferenceServerSerializer(server, context={"membership": membership}).data)
 
 
 class ControlSessionSerializer(serializers.ModelSerializer):

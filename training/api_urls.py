@@ -15,6 +15,22 @@ urlpatterns = [
         api.TrainingEvents.as_view(),
         name="api_training_events",
     ),
+    path("inference-servers", api.InferenceServerList.as_view(), name="api_inference_servers"),
+    path(
+        "inference-servers/<int:server_id>",
+        api.InferenceServerDetail.as_view(),
+        name="api_inference_server",
+    ),
+    path(
+        "inference-servers/<int:server_id>/stop",
+        api.InferenceServerStop.as_view(),
+        name="api_inference_server_stop",
+    ),
+    path(
+        "inference-servers/<int:server_id>/events",
+        api.InferenceServerEvents.as_view(),
+        name="api_inference_server_events",
+    ),
     path("datasets/validate", api.DatasetValidate.as_view(), name="api_dataset_validate"),
     path("me", api.Me.as_view(), name="api_me"),
     path("models", api.ModelList.as_view(), name="api_models"),

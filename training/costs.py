@@ -14,6 +14,9 @@ GPU_EUR_PER_HOUR = {
 }
 # The GPU each policy type trains on (GR00T N1.5's 3B parameters need the 80 GB card).
 GPU_FOR_POLICY = {"ACT": "A100-40GB", "ACT_BBOX": "A100-40GB", "GR00T": "A100-80GB"}
+# The GPU each policy's inference server runs on: inference needs far less than training (ACT on
+# the A10G class; GR00T N1.5's 3B parameters in bf16 on a 48 GB card).
+SERVE_GPU_FOR_POLICY = {"ACT": "A10G", "ACT_BBOX": "A10G", "GR00T": "L40S"}
 # Measured throughput on each policy's GPU (samples per second) and start-up time (image, download).
 SAMPLES_PER_SECOND = {"ACT": 600, "ACT_BBOX": 450, "GR00T": 150}
 STARTUP_SECONDS = 120

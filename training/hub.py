@@ -65,6 +65,9 @@ class LocalHubStore:
     def download_dataset(self, repo_id: str) -> Path:
         return self._dataset(repo_id)
 
+    def download_model(self, repo_id: str) -> Path:
+        return self.root / "models" / repo_id
+
     def upload_model(self, folder: Path, repo_id: str) -> str:
         target = self.root / "models" / repo_id
         shutil.copytree(folder, target, dirs_exist_ok=True)
@@ -128,6 +131,9 @@ class HfHubStore:
 
     def download_dataset(self, repo_id: str) -> Path:
         return Path(self.api.snapshot_download(repo_id, repo_type="dataset"))
+
+    def download_model(self, repo_id: str) -> Path:
+        return Path(self.api.snapshot_download(repo_id, repo_type="model"))
 
     def upload_model(self, folder: Path, repo_id: str) -> str:
         self.api.create_repo(repo_id, repo_type="model", exist_ok=True, private=True)

@@ -5,9 +5,12 @@ import uuid
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schools.models import Classroom, Membership, SchoolOwned
+
+from .costs import cost_for
 
 
 class PolicyType(models.TextChoices):
@@ -149,7 +152,7 @@ class TrainingDay(SchoolOwned):
     """The trainings that ended on one of the school's days, summed, so the dashboard's history
     reads a few hundred rows however long the school's record. Kept by the transaction that ends
     a training (training.services.rollup); rebuilt from the trainings by ``rebuild_rollup``.
-    GPU inference servers, once they exist, add their hours here too."""
+    Inference servers add their GPU time and cost to the day they stopped."""
 
     day = models.DateField(_("day"))
     completed = models.PositiveIntegerField(_("completed"), default=0)
@@ -202,3 +205,77 @@ class ControlSession(SchoolOwned):
 
     def __str__(self):
         return f"{self.training} ({self.started_at:%Y-%m-%d %H:%M})"
+
+
+class ServerStatus(models.TextChoices):
+    STARTING = "starting", _("starting")
+    RUNNING = "running", _("running")
+    STOPPING = "stopping", _("stopping")
+    STOPPED = "stopped", _("stopped")
+    ERROR = "error", _("error")
+
+
+ACTIVE_SERVER_STATUSES = (ServerStatus.STARTING, ServerStatus.RUNNING, ServerStatus.STOPPING)
+
+
+class InferenceServer(SchoolOwned):
+    """One trained model served on a GPU with LeRobot's async-inference policy server, for the
+    member who started it. Only a client that sends ``secret`` gets past the server's check."""
+
+    training = models.ForeignKey(
+        Training,
+        on_delete=models.PROTECT,
+        related_name="inference_servers",
+        verbose_name=_("model"),
+    )
+    started_by = models.ForeignKey(
+        Membership,
+        on_delete=models.PROTECT,
+        related_name="inference_servers",
+        verbose_name=_("started by"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ServerStatus.choices, default=ServerStatus.STARTING
+    )
+    submit_key = models.UUIDField(_("submission key"), default=uuid.uuid4, editable=False)
+    backend_call_id = models.CharField(_("backend call id"), max_length=120, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    secret = models.CharField(max_length=64, default=new_callback_secret, editable=False)
+    callback_secret = models.CharField(max_length=64, default=new_callback_secret, editable=False)
+    gpu_type = models.CharField(_("GPU"), max_length=20)
+    region = models.CharField(_("region"), max_length=10, default="eu")
+    cost_per_hour_eur = models.DecimalField(
+        _("cost per hour (EUR)"), max_digits=6, decimal_places=2
+    )
+    cost_eur = models.DecimalField(
+        _("cost (EUR)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    running_at = models.DateTimeField(_("running since"), null=True, blank=True)
+    last_client_at = models.DateTimeField(_("last client activity"), null=True, blank=True)
+    stopped_at = models.DateTimeField(_("stopped"), null=True, blank=True)
+    stop_reason = models.TextField(_("why it stopped"), blank=True)
+
+    class Meta:
+        verbose_name = _("inference server")
+        verbose_name_plural = _("inference servers")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["school", "status"]),
+            models.Index(fields=["started_by", "status"]),
+            models.Index(fields=["status"]),  # the follower's every-30-seconds scan
+        ]
+
+    def __str__(self):
+        return f"{self.training} ({self.get_status_display()})"
+
+    @property
+    def is_active(self):
+        return self.status in ACTIVE_SERVER_STATUSES
+
+    @property
+    def cost_so_far_eur(self):
+        if self.cost_eur is not None:
+            return self.cost_eur
+        end = self.stopped_at or timezone.now()
+        return cost_for(int((end - self.created_at).total_seconds()), self.gpu_type)

@@ -12,12 +12,55 @@ from schools.models import Membership, School
 from schools.selectors import students_taught_by
 
 from .access import trainings_visible_to
-from .models import ACTIVE_STATUSES, ControlSession, Status, Training
+from .models import (
+    ACTIVE_SERVER_STATUSES,
+    ACTIVE_STATUSES,
+    ControlSession,
+    InferenceServer,
+    Status,
+    Training,
+)
 
 
 def active_trainings() -> QuerySet[Training]:
     """Every school's active trainings, for the poller (a system task, not a member's view)."""
     return Training.objects.filter(status__in=ACTIVE_STATUSES).select_related("school")
+
+
+def active_servers() -> QuerySet[InferenceServer]:
+    """Every school's active inference servers, for the follower (a system task)."""
+    return InferenceServer.objects.filter(status__in=ACTIVE_SERVER_STATUSES).select_related(
+        "school"
+    )
+
+
+def servers_for_member(*, membership: Membership) -> QuerySet[InferenceServer]:
+    """The servers of the models the member may see, newest first."""
+    return (
+        InferenceServer.objects.for_school(membership.school)
+        .filter(training__in=trainings_visible_to(membership).values("pk"))
+        .select_related("training", "started_by__user")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def current_server(*, membership: Membership, training: Training) -> InferenceServer | None:
+    """The member's latest server for this model (running, or why it stopped), for the panel."""
+    return (
+        InferenceServer.objects.for_school(membership.school)
+        .filter(training=training, started_by=membership)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def server_for_callback(*, server_id) -> InferenceServer:
+    """Like ``training_for_callback``: the report's signature, made with the server's own
+    secret, is what scopes this lookup."""
+    try:
+        return InferenceServer.objects.select_related("school").get(pk=server_id)
+    except InferenceServer.DoesNotExist:
+        raise Http404 from None
 
 
 def trainings_for_member(

@@ -4,9 +4,16 @@ transient backend errors only."""
 from celery import shared_task
 from django.conf import settings
 
+from schools.errors import ApplicationError
+
 from .backends import BackendUnavailable, get_backend
-from .selectors import active_trainings
+from .selectors import active_servers, active_trainings
 from .services.lifecycle import training_poll, training_submit, trainings_release_off_peak
+from .services.servers import (
+    inference_server_finish_stop,
+    inference_server_follow,
+    inference_server_submit,
+)
 from .services.sessions import control_sessions_close_stale
 
 RETRY = {
@@ -48,3 +55,23 @@ def release_off_peak():
 def close_stale_control_sessions():
     """Hourly (beat): sessions open for more than 12 hours end without a rating."""
     return control_sessions_close_stale()
+
+
+@shared_task(**RETRY)
+def submit_server(server_id: int):
+    inference_server_submit(server_id=server_id)
+
+
+@shared_task(**RETRY)
+def finish_server_stop(server_id: int):
+    inference_server_finish_stop(server_id=server_id)
+
+
+@shared_task(acks_late=True)
+def follow_servers():
+    """Every 30 s (beat): follow every active inference server until it has stopped."""
+    for server in active_servers():
+        try:
+            inference_server_follow(server=server)
+        except (BackendUnavailable, ApplicationError):
+            continue  # the backend is away, or someone stopped it meanwhile: look again later

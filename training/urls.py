@@ -13,4 +13,6 @@ urlpatterns = [
     path("<int:training_id>/", views.training_detail, name="training_detail"),
     path("<int:training_id>/progress/", views.training_progress, name="training_progress"),
     path("<int:training_id>/cancel/", views.training_cancel_view, name="training_cancel"),
+    path("<int:training_id>/server/", views.server_panel, name="server_panel"),
+    path("servers/<int:server_id>/stop/", views.server_stop_view, name="server_stop"),
 ]

@@ -6,6 +6,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from edubotics.pagination import newest_first
@@ -15,19 +16,21 @@ from schools.models import Role
 from schools.selectors import api_tokens_of, classrooms_for_dashboard, students_taught_by
 from schools.services.tokens import api_token_create, api_token_revoke
 
-from .access import access_control_session, access_model, access_training
+from .access import access_control_session, access_inference_server, access_model, access_training
 from .costs import estimate
 from .datasets import dataset_check
 from .downloads import model_card, model_files
 from .forms import LibraryFilterForm, RatingForm, TrainingForm
 from .selectors import (
     LIBRARY_SORTS,
+    current_server,
     model_library,
     model_sessions,
     ratings_by_student,
     trainings_for_member,
 )
 from .services.lifecycle import training_cancel
+from .services.servers import inference_server_start, inference_server_stop
 from .services.sessions import control_session_close
 from .services.start import default_parameters, training_start
 from .templatetags.charts import loss_chart
@@ -243,6 +246,7 @@ def model_detail(request, training_id):
                 s for s in sessions if s.ended_at is None and s.student_id == request.membership.pk
             ],
             "rating_form": RatingForm(),
+            "server": current_server(membership=request.membership, training=model),
         },
     )
 
@@ -286,3 +290,54 @@ def ratings_by_student_view(request):
         membership=request.membership, classroom_id=classroom and classroom.pk
     )
     return render(request, "training/ratings.html", {"students": students, "classroom": classroom})
+
+
+def _back(request, training_id) -> str:
+    """The page the panel sits on (a local path only), else the training's page."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}):
+        return wanted
+    return _url(request, "training_detail", training_id)
+
+
+def server_panel(request, training_id):
+    """The model's inference-server panel (what its page refreshes), and its Start button."""
+    training = access_training(membership=request.membership, training_id=training_id)
+    if request.method == "POST":
+        try:
+            inference_server_start(actor=request.membership, training=training)
+            messages.success(
+                request,
+                _("The inference server is starting. Its address appears in a few minutes."),
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        return redirect(_back(request, training.pk))
+    server = current_server(membership=request.membership, training=training)
+    return render(request, "training/server_panel.html", {"training": training, "server": server})
+
+
+def server_stop_view(request, server_id):
+    server = access_inference_server(
+        membership=request.membership, server_id=server_id, for_write=True
+    )
+    back = _back(request, server.training_id)
+    if request.method != "POST":
+        return render(
+            request,
+            "confirm.html",
+            {
+                "title": _("Stop the inference server for “%(name)s”?")
+                % {"name": server.training.model_name},
+                "text": _("A robot connected to it stops getting actions at once."),
+                "button": _("Stop server"),
+                "cancel_url": back,
+                "danger": True,
+            },
+        )
+    try:
+        inference_server_stop(server=server, actor=request.membership)
+        messages.success(request, _("The inference server is stopping."))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect(back)

@@ -199,6 +199,9 @@ TRAINING_BACKEND = env("TRAINING_BACKEND", default="modal" if MODAL_TOKEN_ID els
 # What the local backend's process trains with: "demo" (the small NumPy model, no LeRobot
 # needed) or "lerobot" (LeRobot's own trainer, installed on this machine). Modal always uses LeRobot.
 LOCAL_TRAINER = env("LOCAL_TRAINER", default="demo")
+# The Python of LeRobot's venv (`make test-lerobot` builds it; `make run` passes it when it
+# exists): the local backend serves models with LeRobot's policy server through it.
+LEROBOT_PYTHON = env("LEROBOT_PYTHON", default="")
 MODAL_APP_NAME = env("MODAL_APP_NAME", default="edubotics-training")
 MODAL_SUBMISSIONS_DICT = env("MODAL_SUBMISSIONS_DICT", default="edubotics-submissions")
 LOCAL_RUNS_DIR = env("LOCAL_RUNS_DIR", default=str(VAR_DIR / "runs"))
@@ -212,8 +215,15 @@ TRAINING_LIMIT_MARGIN_SECONDS = 10 * 60
 # again under the same key, once; after that it fails with the reason.
 TRAINING_RESUBMIT_AFTER_SECONDS = 10 * 60
 OFF_PEAK_BATCH = env.int("OFF_PEAK_BATCH", default=50)
+# Inference servers: stopped after this long whatever happens (idle time is a school setting),
+# and marked as failed to start when no address came within the start limit.
+SERVER_LIFETIME_SECONDS = 2 * 3600
+SERVER_START_LIMIT_SECONDS = 15 * 60
+# How often a server reports that a robot was connected: well under the shortest idle stop.
+SERVER_ACTIVITY_REPORT_SECONDS = 30
 CELERY_BEAT_SCHEDULE = {
     "poll-trainings": {"task": "training.tasks.poll_trainings", "schedule": 30.0},
+    "follow-inference-servers": {"task": "training.tasks.follow_servers", "schedule": 30.0},
     "release-off-peak-trainings": {
         "task": "training.tasks.release_off_peak",
         "schedule": crontab(hour=2, minute=0),  # Europe/Berlin (CELERY_TIMEZONE)

@@ -31,12 +31,21 @@ def school_signup(*, user: User, name: str, language: str = School.Language.GERM
 
 
 def school_update(
-    *, actor: Membership, name: str, language: str, time_zone: str, analytics_opt_out: bool = False
+    *,
+    actor: Membership,
+    name: str,
+    language: str,
+    time_zone: str,
+    analytics_opt_out: bool = False,
+    server_idle_minutes: int | None = None,
 ) -> School:
     if not actor.is_admin:
         raise ApplicationError(_("Only school admins can change the school's settings."))
     school = actor.school
     school.name, school.language, school.time_zone = name.strip(), language, time_zone
     school.analytics_opt_out = analytics_opt_out
-    school.save(update_fields=["name", "language", "time_zone", "analytics_opt_out"])
+    school.server_idle_minutes = server_idle_minutes or school.server_idle_minutes
+    school.save(
+        update_fields=["name", "language", "time_zone", "analytics_opt_out", "server_idle_minutes"]
+    )
     return school

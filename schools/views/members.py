@@ -154,6 +154,7 @@ def school_settings(request):
             "language": school.language,
             "time_zone": school.time_zone,
             "analytics_opt_out": school.analytics_opt_out,
+            "server_idle_minutes": school.server_idle_minutes,
         },
     )
     if request.method == "POST" and form.is_valid():

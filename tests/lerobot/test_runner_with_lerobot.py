@@ -3,17 +3,14 @@ dataset check and the job read v2.1 and v3.0 datasets written by LeRobot, the jo
 with LeRobot's converter, trains ACT for a few steps, reports LeRobot's losses over the signed
 callback, and uploads a checkpoint that ``ACTPolicy.from_pretrained`` loads and acts with."""
 
-import hashlib
-import hmac
 import json
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from tests.lerobot.datasets import write_v21, write_v30
+from tests.lerobot.reports import signed_reports
 from training.hub import LocalHubStore, read_dataset_info
 
 SECRET = "s3cret"
@@ -32,24 +29,8 @@ def hub(tmp_path_factory):
 @pytest.fixture
 def callback():
     """The platform's progress callback: keeps each report whose signature is right."""
-    events = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def do_POST(self):
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            expected = hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
-            if hmac.compare_digest(expected, self.headers["X-EduBotics-Signature"]):
-                events.append(json.loads(body))
-            self.send_response(204)
-            self.end_headers()
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/events", events
-    server.shutdown()
+    with signed_reports(SECRET) as (url, events):
+        yield url, events
 
 
 def run_job(tmp_path, hub, url, dataset, **overrides) -> dict:

@@ -20,7 +20,7 @@ from tests.factories import (
     SchoolFactory,
     TrainingFactory,
 )
-from training.models import ControlSession, Status
+from training.models import ControlSession, InferenceServer, Status
 
 OUR_APPS = ("schools.", "training.", "billing.", "analytics.", "edubotics.")
 # Patterns of ours with a parameter that is not a tenant object id, and why that is safe.
@@ -28,6 +28,7 @@ NOT_TENANT_IDS = {
     "invitation_accept": "the token is the secret of the invitation; it names its own school",
     "api_training_events": "the runner's callback: a signature made with the training's own secret is its key (403 without)",
     "api_model_download": "a download link: its signature, made for that training and file, is its key (403 without)",
+    "api_inference_server_events": "the serving process's callback: a signature made with the server's own secret is its key (403 without)",
     "djstripe_webhook_by_uuid": "Stripe's webhook endpoint: a signature made with the endpoint's secret is its key (400 without); the school comes from the Stripe customer",
 }
 # Parameters that name no tenant object, and why.
@@ -65,6 +66,13 @@ def school_b(db):
         ).pk,
         "session_id": ControlSession.objects.create(
             school=enrollment.school, student=enrollment.student, training=training
+        ).pk,
+        "server_id": InferenceServer.objects.create(
+            school=enrollment.school,
+            training=training,
+            started_by=enrollment.student,
+            gpu_type="A10G",
+            cost_per_hour_eur=1,
         ).pk,
         "api_token_id": api_token_create(actor=enrollment.student)[0].pk,
         "import_id": StudentImport.objects.create(

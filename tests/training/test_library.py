@@ -194,7 +194,19 @@ def test_the_ratings_page_and_a_model_page_are_flat(
     with django_assert_num_queries(5):
         page = as_teacher.get(ratings).content.decode()
     assert page.count("3.0 / 5") == count
-    # session, user, membership, the model with its numbers, its sessions, schools
-    with django_assert_num_queries(6):
+    # session, user, membership, the model with its numbers, its sessions, schools, and the
+    # member's inference server of that model (its panel)
+    with django_assert_num_queries(7):
         page = as_teacher.get(model_page).content.decode()
     assert page.count("★★★★★") == count
+
+
+def test_a_models_page_offers_its_inference_server(as_student, student, classroom):
+    model = TrainingFactory(
+        student=student,
+        classroom=classroom,
+        status=Status.COMPLETED,
+        hub_model_id="edubotics-ai/goethe-act-abc",
+    )
+    page = as_student.get(reverse("model_detail", args=[student.school.slug, model.pk]))
+    assert 'id="server-panel"' in page.content.decode()

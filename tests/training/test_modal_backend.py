@@ -12,6 +12,7 @@ from training.backends import BackendRejected, BackendUnavailable
 from training.backends.modal import ModalBackend
 from training.models import Status
 from training.services.lifecycle import payload_for, training_poll, training_submit
+from training.services.servers import inference_server_start
 from training.tasks import submit_training
 
 
@@ -182,3 +183,26 @@ def test_the_backend_spawns_the_app_function_of_each_policy_on_its_gpu(
     )
     # Above the platform's 3-hour limit, so the platform fails an overrun training first.
     assert modal_app.asked[call.function_name]["timeout"] > settings.TRAINING_TIME_LIMIT_SECONDS
+
+
+@pytest.mark.parametrize(
+    ("policy", "gpu"), [("ACT", "A10G"), ("ACT_BBOX", "A10G"), ("GR00T", "L40S")]
+)
+def test_a_server_spawns_the_serving_function_of_its_gpu_in_the_eu(
+    fake_modal, student, settings, modal_app, policy, gpu, django_capture_on_commit_callbacks
+):
+    training = TrainingFactory(
+        student=student, status=Status.COMPLETED, policy_type=policy, hub_model_id="org/model"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        inference_server_start(actor=student, training=training)
+    call = fake_modal.spawns[0]
+    function = modal_app.SERVE_FUNCTIONS[gpu]
+    assert function._tag_ == call.function_name  # the name deployed is the name spawned
+    spec = function._spec_
+    assert spec.gpus == gpu and list(spec.scheduler_placement.regions) == ["eu"]
+    assert [repr(secret) for secret in spec.secrets] == [
+        "modal.Secret.from_name('edubotics-huggingface')"
+    ]
+    # Above the platform's 2-hour lifetime, so the platform stops a server before Modal does.
+    assert modal_app.asked[call.function_name]["timeout"] > settings.SERVER_LIFETIME_SECONDS

@@ -1,4 +1,5 @@
-"""Where GPU jobs run, behind one small interface; chosen by settings.TRAINING_BACKEND."""
+"""Where GPU jobs (trainings, inference servers) run, behind one small interface; chosen by
+settings.TRAINING_BACKEND."""
 
 from dataclasses import dataclass
 
@@ -43,6 +44,16 @@ class Backend:
         """The call id a submission with this key got, if it happened (for a worker that died
         between submitting and saving the id)."""
         raise NotImplementedError
+
+    # Inference servers: started with ``serve``, followed with ``status`` (a server's call
+    # runs until it is stopped, so any end is a container that died) and stopped with ``cancel``.
+    def serve(self, payload: dict, key: str) -> str:
+        """Starts an inference server (training/serving.py); returns its call id."""
+        raise NotImplementedError
+
+    def serving_unavailable(self) -> str:
+        """Why this backend cannot serve models here, for the page ("" when it can)."""
+        return ""
 
 
 BACKENDS = {

@@ -1,5 +1,6 @@
-"""The embedded default: runs training/runner.py in a local process it can follow and stop.
-A stand-in for Modal on a laptop; production settings refuse it."""
+"""The embedded default: runs training/runner.py (a training) or training/serving.py (an
+inference server, in LeRobot's venv) in a local process it can follow and stop. A stand-in for
+Modal on a laptop; production settings refuse it."""
 
 import contextlib
 import json
@@ -26,7 +27,7 @@ class LocalBackend(Backend):
     def _run_dir(self, call_id: str) -> Path:
         return self.runs_dir / call_id.removeprefix(PREFIX)
 
-    def submit(self, payload: dict, key: str) -> str:
+    def _start(self, payload: dict, key: str, command: list[str]) -> str:
         run_dir = self.runs_dir / key
         run_dir.mkdir(parents=True, exist_ok=True)
         (run_dir / "payload.json").write_text(json.dumps(payload))
@@ -37,9 +38,7 @@ class LocalBackend(Backend):
                     sys.executable,
                     "-c",
                     "import subprocess, sys; subprocess.Popen(sys.argv[1:], start_new_session=True, stdout=sys.stdout, stderr=sys.stderr)",
-                    sys.executable,
-                    "-m",
-                    "training.runner",
+                    *command,
                     "--payload-file",
                     str(run_dir / "payload.json"),
                     "--run-dir",
@@ -51,6 +50,23 @@ class LocalBackend(Backend):
                 cwd=settings.BASE_DIR,
             )
         return PREFIX + key
+
+    def submit(self, payload: dict, key: str) -> str:
+        # LeRobot's trainer runs in LeRobot's venv when there is one (LOCAL_TRAINER=lerobot).
+        lerobot = payload.get("trainer") == "lerobot" and settings.LEROBOT_PYTHON
+        python = settings.LEROBOT_PYTHON if lerobot else sys.executable
+        return self._start(payload, key, [python, "-m", "training.runner"])
+
+    def serving_unavailable(self) -> str:
+        if settings.LEROBOT_PYTHON and Path(settings.LEROBOT_PYTHON).exists():
+            return ""
+        return _(
+            "Serving a model on this computer needs LeRobot's environment: run `make test-lerobot` once (it installs LeRobot, a few GB), then `make run` again."
+        )
+
+    def serve(self, payload: dict, key: str) -> str:
+        # LeRobot's policy server in LeRobot's own venv, on a free port of this machine only.
+        return self._start(payload, key, [settings.LEROBOT_PYTHON, "-m", "training.serving"])
 
     def status(self, call_id: str) -> CallStatus:
         run_dir = self._run_dir(call_id)

@@ -4,7 +4,7 @@ through Modal's SDK. Errors are mapped to "try again" or "give up"."""
 import modal
 from django.conf import settings
 
-from ..modal_app import function_name
+from ..modal_app import function_name, serve_function_name
 from . import Backend, BackendRejected, BackendUnavailable, CallStatus
 
 TRANSIENT = (
@@ -35,14 +35,18 @@ class ModalBackend(Backend):
         except TRANSIENT as error:
             raise BackendUnavailable(f"Modal: {error}") from error
 
-    def submit(self, payload: dict, key: str) -> str:
-        def spawn():
-            function = modal.Function.from_name(
-                settings.MODAL_APP_NAME, function_name(payload["policy_type"])
-            )
-            return function.spawn(payload, key).object_id
+    def _spawn(self, name: str, payload: dict, key: str) -> str:
+        return self._call(
+            lambda: modal.Function.from_name(settings.MODAL_APP_NAME, name)
+            .spawn(payload, key)
+            .object_id
+        )
 
-        return self._call(spawn)
+    def submit(self, payload: dict, key: str) -> str:
+        return self._spawn(function_name(payload["policy_type"]), payload, key)
+
+    def serve(self, payload: dict, key: str) -> str:
+        return self._spawn(serve_function_name(payload["gpu"]), payload, key)
 
     def status(self, call_id: str) -> CallStatus:
         def look():

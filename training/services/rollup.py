@@ -2,8 +2,8 @@
 
 ``training_rollup_add`` is called by the transaction that ends a training, so the row and the
 training commit together; ``training_rollup_rebuild`` recounts from the trainings themselves.
-GPU inference servers, once they exist, add their hours and cost to the same day's row from the
-transaction that stops them, with a function of their own beside ``training_rollup_add``.
+Inference servers add their GPU seconds and cost to the row of the day they stopped, from the
+transaction that ends them (``server_rollup_add``); they count as no training.
 """
 
 import zoneinfo
@@ -16,25 +16,39 @@ from django.utils import timezone
 
 from schools.models import School
 
-from ..models import Status, Training, TrainingDay
+from ..models import InferenceServer, ServerStatus, Status, Training, TrainingDay
 
 _COUNTED = {Status.COMPLETED: "completed", Status.FAILED: "failed", Status.CANCELLED: "cancelled"}
 
 
-def _day(training: Training):
-    return timezone.localtime(
-        training.completed_at, zoneinfo.ZoneInfo(training.school.time_zone)
-    ).date()
+def _add(school: School, moment, seconds: int, cost: Decimal | None, **counts) -> None:
+    day = timezone.localtime(moment, zoneinfo.ZoneInfo(school.time_zone)).date()
+    row, _created = TrainingDay.objects.get_or_create(school=school, day=day)
+    TrainingDay.objects.filter(pk=row.pk).update(
+        **{name: F(name) + 1 for name in counts},
+        gpu_seconds=F("gpu_seconds") + seconds,
+        cost_eur=F("cost_eur") + (cost or Decimal(0)),
+    )
 
 
 def training_rollup_add(*, training: Training) -> None:
     """Adds a training that has just ended (once: its callers end a training only once)."""
-    row, _created = TrainingDay.objects.get_or_create(school=training.school, day=_day(training))
-    TrainingDay.objects.filter(pk=row.pk).update(
-        **{_COUNTED[training.status]: F(_COUNTED[training.status]) + 1},
-        gpu_seconds=F("gpu_seconds") + (training.duration_seconds or 0),
-        cost_eur=F("cost_eur") + (training.cost_eur or Decimal(0)),
+    _add(
+        training.school,
+        training.completed_at,
+        training.duration_seconds or 0,
+        training.cost_eur,
+        **{_COUNTED[training.status]: 1},
     )
+
+
+def _server_seconds(server: InferenceServer) -> int:
+    return int((server.stopped_at - server.created_at).total_seconds())
+
+
+def server_rollup_add(*, server: InferenceServer) -> None:
+    """Adds a server that has just ended (once: it ends once) to the day it stopped."""
+    _add(server.school, server.stopped_at, _server_seconds(server), server.cost_eur)
 
 
 def training_days_recounted(school: School) -> list[TrainingDay]:
@@ -53,7 +67,16 @@ def training_days_recounted(school: School) -> list[TrainingDay]:
         )
         .order_by("day")
     )
-    return [TrainingDay(school=school, **row) for row in rows]
+    days = {row["day"]: TrainingDay(school=school, **row) for row in rows}
+    ended = InferenceServer.objects.for_school(school).filter(
+        status__in=(ServerStatus.STOPPED, ServerStatus.ERROR), stopped_at__isnull=False
+    )
+    for server in ended.only("created_at", "stopped_at", "cost_eur"):
+        day = timezone.localtime(server.stopped_at, zoneinfo.ZoneInfo(school.time_zone)).date()
+        row = days.setdefault(day, TrainingDay(school=school, day=day, cost_eur=Decimal(0)))
+        row.gpu_seconds += _server_seconds(server)
+        row.cost_eur += server.cost_eur or Decimal(0)
+    return [days[day] for day in sorted(days)]
 
 
 def training_rollup_rebuild(*, school: School) -> int:
