@@ -329,6 +329,9 @@ class AuditAction(models.TextChoices):
     MODEL_RATED = "model_rated", _("model rated")
     API_TOKEN_CREATED = "api_token_created", _("API token made")
     API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
+    TRAINING_APPROVED = "training_approved", _("training approved")
+    TRAINING_DECLINED = "training_declined", _("training declined")
+    BUDGET_CHANGED = "budget_changed", _("GPU budget settings changed")
 
 
 class AuditEvent(SchoolOwned):
