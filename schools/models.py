@@ -332,6 +332,7 @@ class AuditAction(models.TextChoices):
     TRAINING_APPROVED = "training_approved", _("training approved")
     TRAINING_DECLINED = "training_declined", _("training declined")
     BUDGET_CHANGED = "budget_changed", _("GPU budget settings changed")
+    BUDGET_LEDGER_EXPORTED = "budget_ledger_exported", _("GPU budget ledger exported")
 
 
 class AuditEvent(SchoolOwned):

@@ -1,11 +1,12 @@
-"""Staff: every training; retry a failed one or cancel an active one."""
+"""Staff: every training (retry a failed one or cancel an active one); each school's GPU budget
+(replace its monthly amount) and ledger (read only: a correction is an entry, never an edit)."""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from schools.errors import ApplicationError
 
-from .models import ControlSession, Status, Training
+from .models import BudgetEntry, BudgetSettings, ControlSession, Status, Training
 from .services.lifecycle import training_cancel, training_poll, training_retry
 
 
@@ -84,4 +85,35 @@ class ControlSessionAdmin(admin.ModelAdmin):
     ]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(BudgetSettings)
+class BudgetSettingsAdmin(admin.ModelAdmin):
+    list_display = [
+        "school",
+        "monthly_budget_eur",
+        "per_training_limit_eur",
+        "approval_threshold_eur",
+    ]
+    search_fields = ["school__name"]
+    list_select_related = ["school"]
+    raw_id_fields = ["school"]
+
+
+@admin.register(BudgetEntry)
+class BudgetEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "school", "kind", "amount_eur", "training", "classroom"]
+    list_filter = ["kind", "school"]
+    list_select_related = ["school", "training", "classroom"]
+    readonly_fields = ["school", "kind", "amount_eur", "training", "classroom", "note"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -10,7 +10,7 @@ from django.db.models.functions import TruncWeek
 from django.http import Http404
 from django.utils import timezone
 
-from schools.models import Membership, School
+from schools.models import Classroom, Membership, School
 
 from .access import trainings_visible_to
 from .models import (
@@ -194,4 +194,14 @@ def trainings_awaiting_approval(*, membership: Membership) -> QuerySet[Training]
         .filter(status=Status.AWAITING_APPROVAL)
         .select_related("student__user", "classroom")
         .order_by("created_at", "pk")
+    )
+
+
+def classrooms_with_budget(*, school: School) -> QuerySet[Classroom]:
+    """The school's classrooms in use, each with its share of the budget (or none)."""
+    return (
+        Classroom.objects.for_school(school)
+        .filter(archived_at__isnull=True)
+        .select_related("budget")
+        .order_by("name")
     )
