@@ -254,6 +254,7 @@ class StudentImport(SchoolOwned):
     rows = models.JSONField(default=list, blank=True)
     errors = models.JSONField(default=list, blank=True)
     credentials = models.JSONField(default=list, blank=True)
+    report = models.JSONField(default=list, blank=True)  # students already there, skipped
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
 
     class Meta:

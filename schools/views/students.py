@@ -16,6 +16,7 @@ from ..models import Role, StudentImport
 from ..services.student_imports import student_import_collect, student_import_start
 from ..services.students import (
     Credentials,
+    ImportResult,
     student_password_reset,
     student_unenroll,
     students_create,
@@ -28,7 +29,7 @@ from ..student_csv import (
     RowError,
     StudentRow,
     check_username,
-    parse_students_csv,
+    read_students_csv,
 )
 from .base import (
     LOGIN_SHEET_SESSION_KEY,
@@ -59,8 +60,10 @@ def student_add(request, classroom_id):
         try:
             if row.username and (problem := check_username(row.username)):
                 raise ImportRejected([RowError(1, problem, "username")])
-            credentials = students_create(actor=request.membership, classroom=classroom, rows=[row])
-            return show_login_sheet(request, classroom, credentials)
+            result = students_create(actor=request.membership, classroom=classroom, rows=[row])
+            if not result.credentials:  # the same name, username or e-mail is in the classroom
+                raise ApplicationError(result.report[0])
+            return show_login_sheet(request, classroom, result.credentials)
         except ImportRejected as rejected:
             for error in rejected.errors:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
@@ -92,28 +95,34 @@ def student_import(request, classroom_id):
     if request.method != "POST" or not form.is_valid():
         return _import_page(request, classroom, form)
     try:
-        rows = parse_students_csv(form.cleaned_data["file"].read(MAX_BYTES + 1))
+        rows, problems = read_students_csv(form.cleaned_data["file"].read(MAX_BYTES + 1))
         if len(rows) > MAX_ROWS_WAITING:
             student_import = student_import_start(
-                actor=request.membership, classroom=classroom, rows=rows
+                actor=request.membership, classroom=classroom, rows=rows, problems=problems
             )
             return redirect(
                 tenant_url(request, "student_import_progress", classroom.pk, student_import.pk)
             )
-        credentials = students_create(actor=request.membership, classroom=classroom, rows=rows)
+        result = students_create(
+            actor=request.membership, classroom=classroom, rows=rows, problems=problems
+        )
     except ApplicationError as problem:
         return _import_page(request, classroom, form, problem)
-    return _imported(request, classroom, credentials)
+    return _imported(request, classroom, result)
 
 
-def _imported(request, classroom, credentials: list[Credentials]):
-    count = len(credentials)
+def _imported(request, classroom, result: ImportResult):
+    count = len(result.credentials)
     messages.success(
         request,
         ngettext("%(count)d student imported.", "%(count)d students imported.", count)
         % {"count": count},
     )
-    return show_login_sheet(request, classroom, credentials)
+    for line in result.report:
+        messages.info(request, line)
+    if not result.credentials:  # a list imported before: nobody new, no login sheet
+        return redirect(tenant_url(request, "classroom_detail", classroom.pk))
+    return show_login_sheet(request, classroom, result.credentials)
 
 
 @role_required(Role.TEACHER)
@@ -125,7 +134,7 @@ def student_import_progress(request, classroom_id, import_id):
         rejected = ImportRejected([RowError(**e) for e in student_import.errors])
         return _import_page(request, classroom, StudentImportForm(), rejected)
     if student_import.status == StudentImport.Status.FINISHED:
-        if not student_import.credentials:  # collected already: the sheet is in the session
+        if not student_import.credentials and not student_import.report:  # collected already
             return redirect(tenant_url(request, "login_sheet"))
         return _imported(request, classroom, student_import_collect(student_import=student_import))
     return render(
