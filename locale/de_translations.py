@@ -699,6 +699,29 @@ DE = {
     # Class lists that forgive mistakes: re-imports (issue 13)
     "Line %(line)d: %(name)s (%(username)s) is already in the classroom; e-mail updated.": "Zeile %(line)d: %(name)s (%(username)s) ist schon in der Klasse; E-Mail-Adresse aktualisiert.",
     "Line %(line)d: %(name)s (%(username)s) is already in the classroom; skipped.": "Zeile %(line)d: %(name)s (%(username)s) ist schon in der Klasse; übersprungen.",
+    # Class lists: actions on selected students (issue 13)
+    "New passwords and a login sheet": "Neue Passwörter und ein Anmeldeblatt",
+    "Move to another classroom": "In eine andere Klasse verschieben",
+    "Remove from the classroom": "Aus der Klasse entfernen",
+    "With the selected students": "Mit den ausgewählten Schüler:innen",
+    "Move to": "Verschieben nach",
+    "Choose the classroom to move them to.": "Wählen Sie die Klasse, in die sie wechseln sollen.",
+    "students moved to another classroom": "Schüler:innen in eine andere Klasse verschoben",
+    "Choose another classroom to move them to.": "Wählen Sie eine andere Klasse, in die sie wechseln sollen.",
+    "%(count)d student moved to %(target)s.": "%(count)d Schüler:in nach %(target)s verschoben.",
+    "%(count)d students moved to %(target)s.": "%(count)d Schüler:innen nach %(target)s verschoben.",
+    "%(count)d student removed from the classroom.": "%(count)d Schüler:in aus der Klasse entfernt.",
+    "%(count)d students removed from the classroom.": "%(count)d Schüler:innen aus der Klasse entfernt.",
+    "Select": "Auswählen",
+    "Continue": "Weiter",
+    "Selected students": "Ausgewählte Schüler:innen",
+    "Give these students new passwords?": "Diesen Schüler:innen neue Passwörter geben?",
+    "Move these students to another classroom?": "Diese Schüler:innen in eine andere Klasse verschieben?",
+    "Remove these students from “%(classroom)s”?": "Diese Schüler:innen aus „%(classroom)s“ entfernen?",
+    "Their old passwords stop working at once. You get a login sheet with the new ones.": "Ihre alten Passwörter gelten sofort nicht mehr. Sie erhalten ein Anmeldeblatt mit den neuen.",
+    "They leave this classroom; their accounts and trainings stay.": "Sie verlassen diese Klasse; ihre Konten und Trainings bleiben.",
+    "They keep their accounts and stay in the school.": "Sie behalten ihre Konten und bleiben in der Schule.",
+    "Yes, do it": "Ja, ausführen",
 }
 
 ENTRY = re.compile(r'^(msgid(?:_plural)?) ((?:".*"\n)+)', re.M)

@@ -334,6 +334,7 @@ class AuditAction(models.TextChoices):
     TRAINING_DECLINED = "training_declined", _("training declined")
     BUDGET_CHANGED = "budget_changed", _("GPU budget settings changed")
     BUDGET_LEDGER_EXPORTED = "budget_ledger_exported", _("GPU budget ledger exported")
+    STUDENTS_MOVED = "students_moved", _("students moved to another classroom")
 
 
 class AuditEvent(SchoolOwned):

@@ -236,11 +236,7 @@ def students_create(
                 action=AuditAction.STUDENTS_IMPORTED,
                 actor=actor,
                 target=classroom,
-                data={
-                    "count": len(members),
-                    "skipped": len(matched),
-                    "e-mail updated": len(updated),
-                },
+                data={"count": len(members)} | ({"skipped": len(matched)} if matched else {}),
             )
     except IntegrityError:  # someone took a username between our check and the insert
         raise ImportRejected(
@@ -334,3 +330,43 @@ def student_signup_with_code(
         data={"role": Role.STUDENT, "by": "join code"},
     )
     return membership
+
+
+def students_password_reset_many(
+    *, actor: Membership, classroom: Classroom, students: list[Membership]
+) -> list[Credentials]:
+    """New passwords for the selected students of a classroom (all, or none if one of them has
+    an account of their own), for one new login sheet."""
+    classroom_require_teacher(actor=actor, classroom=classroom)
+    with transaction.atomic():
+        return [student_password_reset(actor=actor, student=student) for student in students]
+
+
+@transaction.atomic
+def students_move(
+    *, actor: Membership, classroom: Classroom, target: Classroom, students: list[Membership]
+) -> None:
+    """Moves the selected students from one of the teacher's classrooms to another."""
+    classroom_require_teacher(actor=actor, classroom=classroom)
+    classroom_require_teacher(actor=actor, classroom=target)
+    if target.pk == classroom.pk:
+        raise ApplicationError(_("Choose another classroom to move them to."), field="target")
+    Enrollment.objects.for_school(actor.school).filter(
+        classroom=classroom, student__in=students
+    ).delete()
+    for student in students:
+        Enrollment.objects.get_or_create(school=actor.school, classroom=target, student=student)
+    audit_record(
+        school=actor.school,
+        action=AuditAction.STUDENTS_MOVED,
+        actor=actor,
+        target=target,
+        data={"from": classroom.name, "count": len(students)},
+    )
+
+
+@transaction.atomic
+def students_unenroll(*, actor: Membership, classroom: Classroom, students: list[Membership]):
+    """Removes the selected students from the classroom; they keep their accounts."""
+    for student in students:
+        student_unenroll(actor=actor, classroom=classroom, student=student)

@@ -1,4 +1,5 @@
-"""Students of a classroom: add one, import a class list, the login sheet, passwords, removal."""
+"""Students of a classroom: add one, import a class list, the login sheet, passwords, removal,
+and actions on several selected students at once."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -6,11 +7,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .. import selectors
 from ..access import access_classroom, access_member, access_student_import, role_required
 from ..errors import ApplicationError
 from ..forms import (
     StudentForm,
     StudentImportForm,
+    StudentsBulkForm,
 )
 from ..models import Role, StudentImport
 from ..services.student_imports import student_import_collect, student_import_start
@@ -20,6 +23,9 @@ from ..services.students import (
     student_password_reset,
     student_unenroll,
     students_create,
+    students_move,
+    students_password_reset_many,
+    students_unenroll,
 )
 from ..student_csv import (
     MAX_BYTES,
@@ -207,3 +213,71 @@ def student_password(request, member_id):
         messages.error(request, error.message)
         return redirect(tenant_url(request, "dashboard"))
     return show_login_sheet(request, None, [credentials])
+
+
+@role_required(Role.TEACHER)
+def students_bulk(request, classroom_id):
+    """An action on the students selected on the classroom page, after a confirmation that
+    names them: new passwords (a new login sheet), a move to another classroom, or removal."""
+    classroom = access_classroom(
+        membership=request.membership, classroom_id=classroom_id, for_write=True
+    )
+    back = tenant_url(request, "classroom_detail", classroom.pk)
+    form = StudentsBulkForm(
+        request.POST or None,
+        students=selectors.classroom_student_members(classroom=classroom),
+        targets=selectors.classrooms_for_dashboard(membership=request.membership).exclude(
+            pk=classroom.pk
+        ),
+    )
+    if request.method != "POST":
+        return redirect(back)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    data = form.cleaned_data
+    students, action = list(data["students"]), data["action"]
+    if not data["confirmed"]:
+        return render(
+            request,
+            "schools/students_bulk_confirm.html",
+            {"classroom": classroom, "form": form, "students": students, "data": data},
+        )
+    try:
+        if action == StudentsBulkForm.Action.PASSWORDS:
+            credentials = students_password_reset_many(
+                actor=request.membership, classroom=classroom, students=students
+            )
+            return show_login_sheet(request, classroom, credentials)
+        if action == StudentsBulkForm.Action.MOVE:
+            students_move(
+                actor=request.membership,
+                classroom=classroom,
+                target=data["target"],
+                students=students,
+            )
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d student moved to %(target)s.",
+                    "%(count)d students moved to %(target)s.",
+                    len(students),
+                )
+                % {"count": len(students), "target": data["target"].name},
+            )
+        else:
+            students_unenroll(actor=request.membership, classroom=classroom, students=students)
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d student removed from the classroom.",
+                    "%(count)d students removed from the classroom.",
+                    len(students),
+                )
+                % {"count": len(students)},
+            )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect(back)
