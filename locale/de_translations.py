@@ -696,6 +696,7 @@ DE = {
     "The classroom %(classroom)s has used its share of %(share)s of this month's GPU budget; this training is estimated at %(amount)s.": "Die Klasse %(classroom)s hat ihren Anteil von %(share)s am GPU-Budget dieses Monats aufgebraucht; dieses Training ist auf %(amount)s geschätzt.",
     "Only school admins change the GPU budget settings.": "Nur Schul-Admins ändern die GPU-Budget-Einstellungen.",
     "The classroom is not in this school.": "Die Klasse gehört nicht zu dieser Schule.",
+    "This training is estimated at %(amount)s €, so a teacher approves it first. It starts when they do.": "Dieses Training ist auf %(amount)s € geschätzt, daher gibt es zuerst eine Lehrkraft frei. Es startet, sobald sie das tut.",
     # Class lists that forgive mistakes: re-imports (issue 13)
     "Line %(line)d: %(name)s (%(username)s) is already in the classroom; e-mail updated.": "Zeile %(line)d: %(name)s (%(username)s) ist schon in der Klasse; E-Mail-Adresse aktualisiert.",
     "Line %(line)d: %(name)s (%(username)s) is already in the classroom; skipped.": "Zeile %(line)d: %(name)s (%(username)s) ist schon in der Klasse; übersprungen.",

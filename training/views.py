@@ -18,6 +18,7 @@ from .access import access_training
 from .costs import estimate
 from .datasets import dataset_check
 from .forms import TrainingForm
+from .models import Status
 from .selectors import trainings_for_member
 from .services.lifecycle import training_cancel
 from .services.start import default_parameters, training_start
@@ -80,9 +81,19 @@ def training_new(request):
         try:
             if request.POST.get("action") == "start":
                 training = training_start(actor=membership, student=student, **data)
-                messages.success(
-                    request, _("Training started. It appears here as soon as a GPU picks it up.")
-                )
+                if training.status == Status.AWAITING_APPROVAL:
+                    messages.info(
+                        request,
+                        _(
+                            "This training is estimated at %(amount)s €, so a teacher approves it first. It starts when they do."
+                        )
+                        % {"amount": training.cost_estimate_eur},
+                    )
+                else:
+                    messages.success(
+                        request,
+                        _("Training started. It appears here as soon as a GPU picks it up."),
+                    )
                 return redirect(_url(request, "training_detail", training.pk))
             info = dataset_check(data["dataset"])
             steps, batch, epochs = default_parameters(

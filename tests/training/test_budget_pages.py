@@ -170,3 +170,16 @@ def test_another_schools_teacher_gets_404(outsider, school, waiting):
     assert client.post(own).status_code == 404
     assert client.get(reverse("budget", args=[school.slug])).status_code == 404
     assert Training.objects.get(pk=waiting.pk).status == Status.AWAITING_APPROVAL
+
+
+def test_a_student_starting_a_costly_training_is_told_it_waits_for_a_teacher(
+    as_student, school, fake_modal
+):
+    BudgetSettings.objects.create(school=school, approval_threshold_eur=Decimal("0.50"))
+    response = as_student.post(
+        reverse("training_new", args=[school.slug]),
+        {"dataset": "edubotics-demo/so101-pick-place", "policy_type": "ACT", "action": "start"},
+        follow=True,
+    )
+    assert "a teacher approves it first" in response.content.decode()
+    assert Training.objects.get(school=school).status == Status.AWAITING_APPROVAL
