@@ -12,9 +12,12 @@ from schools.access import access_classroom, access_member, role_required
 from schools.audit import audit_record
 from schools.csv_export import csv_response
 from schools.models import AuditAction, Role
+from training.selectors import trainings_awaiting_approval
 
 from . import selectors
 from .forms import AuditFilterForm
+
+APPROVAL_QUEUE_SIZE = 50  # the oldest first; more wait on the next visit
 
 COLUMNS = ["name", "total", "completed", "failed", "success_rate", "avg_duration", "last_activity"]
 
@@ -30,6 +33,7 @@ def home(request):
             "schools/student_home.html",
             {**context, "home": selectors.student_home(student=membership)},
         )
+    context["awaiting"] = trainings_awaiting_approval(membership=membership)[:APPROVAL_QUEUE_SIZE]
     if membership.is_admin:
         context["overview"] = selectors.school_overview(school=request.school)
     return render(request, "schools/dashboard.html", context)

@@ -17,7 +17,9 @@ def csv_cell(value):
     """A cell as written: numbers stay numbers, everything else is text that cannot be a formula."""
     if value is None:
         return ""
-    if isinstance(value, int | float | Decimal):
+    if isinstance(value, Decimal):  # euros: German Excel reads a decimal comma as a number
+        return str(value).replace(".", ",")
+    if isinstance(value, int | float):
         return value
     text = str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text

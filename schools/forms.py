@@ -8,7 +8,7 @@ from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import SignupForm
 from django import forms
 from django.contrib.auth import password_validation
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from .models import Classroom, Invitation, Role, School, User
@@ -176,3 +176,31 @@ class StudentImportForm(forms.Form):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
+
+
+class StudentsBulkForm(forms.Form):
+    """Selected students of a classroom and what to do with them."""
+
+    class Action(models.TextChoices):
+        PASSWORDS = "passwords", _("New passwords and a login sheet")
+        MOVE = "move", _("Move to another classroom")
+        REMOVE = "remove", _("Remove from the classroom")
+
+    students = forms.ModelMultipleChoiceField(
+        label=_("Students"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    action = forms.ChoiceField(label=_("With the selected students"), choices=Action.choices)
+    target = forms.ModelChoiceField(label=_("Move to"), queryset=None, required=False)
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, students, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["students"].queryset = students
+        self.fields["target"].queryset = targets
+
+    def clean(self):
+        cleaned = super().clean()
+        move = cleaned.get("action") == self.Action.MOVE
+        if move and cleaned.get("confirmed") and not cleaned.get("target"):
+            self.add_error("target", _("Choose the classroom to move them to."))
+        return cleaned

@@ -261,6 +261,7 @@ class StudentImport(SchoolOwned):
     rows = models.JSONField(default=list, blank=True)
     errors = models.JSONField(default=list, blank=True)
     credentials = models.JSONField(default=list, blank=True)
+    report = models.JSONField(default=list, blank=True)  # students already there, skipped
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
 
     class Meta:
@@ -338,6 +339,11 @@ class AuditAction(models.TextChoices):
     API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
     SERVER_STARTED = "server_started", _("inference server started")
     SERVER_STOPPED = "server_stopped", _("inference server stopped")
+    TRAINING_APPROVED = "training_approved", _("training approved")
+    TRAINING_DECLINED = "training_declined", _("training declined")
+    BUDGET_CHANGED = "budget_changed", _("GPU budget settings changed")
+    BUDGET_LEDGER_EXPORTED = "budget_ledger_exported", _("GPU budget ledger exported")
+    STUDENTS_MOVED = "students_moved", _("students moved to another classroom")
 
 
 class AuditEvent(SchoolOwned):

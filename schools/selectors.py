@@ -69,6 +69,15 @@ def classroom_students(*, classroom: Classroom) -> QuerySet[Enrollment]:
     )
 
 
+def classroom_student_members(*, classroom: Classroom) -> QuerySet[Membership]:
+    """The classroom's active students, for choosing some of them."""
+    return (
+        Membership.objects.for_school(classroom.school)
+        .filter(enrollments__classroom=classroom, is_active=True, role=Role.STUDENT)
+        .select_related("user")
+    )
+
+
 def classroom_co_teachers(*, classroom: Classroom) -> list[Membership]:
     return list(
         Membership.objects.for_school(classroom.school)

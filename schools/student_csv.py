@@ -164,6 +164,15 @@ def _check_row(row: StudentRow, usernames: dict[str, int]) -> list[RowError]:
 
 def parse_students_csv(data: bytes) -> list[StudentRow]:
     """Every row, or ``ImportRejected`` naming every problem; no database write happens here."""
+    rows, errors = read_students_csv(data)
+    if errors:
+        raise ImportRejected(errors)
+    return rows
+
+
+def read_students_csv(data: bytes) -> tuple[list[StudentRow], list[RowError]]:
+    """The rows and the problems of their lines, so that the checks against the school's
+    accounts can join them in one list; a file that cannot be read raises ``ImportRejected``."""
     if len(data) > MAX_BYTES:
         raise _file_error(_("The file is larger than 1 MB."))
     text = _decode(data)
@@ -227,8 +236,6 @@ def parse_students_csv(data: bytes) -> list[StudentRow]:
         row.username, row.email = row.username.lower(), row.email.lower()
         errors.extend(_check_row(row, usernames))
         rows.append(row)
-    if errors:
-        raise ImportRejected(errors)
-    if not rows:
+    if not rows and not errors:
         raise _file_error(_("The file has no students, only a header."))
-    return rows
+    return rows, errors

@@ -30,6 +30,11 @@ tenant_patterns = [
     ),
     path("classrooms/<int:classroom_id>/students/add/", students.student_add, name="student_add"),
     path(
+        "classrooms/<int:classroom_id>/students/selected/",
+        students.students_bulk,
+        name="students_bulk",
+    ),
+    path(
         "classrooms/<int:classroom_id>/students/import/",
         students.student_import,
         name="student_import",

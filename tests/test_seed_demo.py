@@ -4,7 +4,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from schools.models import Classroom, Enrollment, Membership, School
-from training.models import ControlSession, Training
+from training.models import BudgetEntry, ControlSession, Status, Training
 
 
 def test_the_demo_school_loads_twice_without_duplicates_and_its_logins_work(
@@ -18,9 +18,11 @@ def test_the_demo_school_loads_twice_without_duplicates_and_its_logins_work(
     assert Classroom.objects.filter(school=school).count() == 1
     assert Enrollment.objects.filter(school=school).count() == 5
     assert school.seat_limit == 30 and school.restriction() == ""  # room to try the import
-    assert (
-        Training.objects.filter(school=school).count() == 60
-    )  # weeks of history for the dashboards
+    # Weeks of history for the dashboards, and one training waiting for the teacher's approval.
+    assert Training.objects.filter(school=school).count() == 61
+    assert Training.objects.get(school=school, status=Status.AWAITING_APPROVAL).cost_estimate_eur
+    # Its GPU ledger: a reservation and a settlement or refund per finished training.
+    assert BudgetEntry.objects.filter(school=school).count() == 60 * 2 + 1 + 1
     assert "edubotics-demo" in capsys.readouterr().out
     anna = Membership.objects.get(school=school, user__username="demo.anna")
     assert ControlSession.objects.filter(school=school, rating__isnull=False).exists()
@@ -46,3 +48,4 @@ def test_the_demo_school_loads_twice_without_duplicates_and_its_logins_work(
         ).status_code
         == 302
     )
+    assert "approval-queue" in teacher.get("/s/demo/").content.decode()

@@ -1,12 +1,21 @@
-"""Staff: every training (retry a failed one, cancel an active one) and every inference server
-(stop a running one)."""
+"""Staff: every training (retry a failed one, cancel an active one), every inference server
+(stop a running one), each school's GPU budget (replace its monthly amount) and ledger (read
+only: a correction is an entry, never an edit)."""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from schools.errors import ApplicationError
 
-from .models import ControlSession, InferenceServer, ServerStatus, Status, Training
+from .models import (
+    BudgetEntry,
+    BudgetSettings,
+    ControlSession,
+    InferenceServer,
+    ServerStatus,
+    Status,
+    Training,
+)
 from .services.lifecycle import training_cancel, training_poll, training_retry
 from .services.servers import inference_server_stop
 
@@ -119,3 +128,34 @@ class InferenceServerAdmin(admin.ModelAdmin):
         ).select_related("school"):
             inference_server_stop(server=server, staff_label=f"staff: {request.user}")
         self.message_user(request, _("Inference servers stopping."), messages.WARNING)
+
+
+@admin.register(BudgetSettings)
+class BudgetSettingsAdmin(admin.ModelAdmin):
+    list_display = [
+        "school",
+        "monthly_budget_eur",
+        "per_training_limit_eur",
+        "approval_threshold_eur",
+    ]
+    search_fields = ["school__name"]
+    list_select_related = ["school"]
+    raw_id_fields = ["school"]
+
+
+@admin.register(BudgetEntry)
+class BudgetEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "school", "kind", "amount_eur", "training", "classroom"]
+    list_filter = ["kind", "school"]
+    list_select_related = ["school", "training", "classroom"]
+    readonly_fields = ["school", "kind", "amount_eur", "training", "classroom", "note"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

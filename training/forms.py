@@ -1,3 +1,7 @@
+"""Forms of the training pages: a new training, the budget settings, a declined training."""
+
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -112,4 +116,47 @@ class RatingForm(forms.Form):
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class BudgetSettingsForm(forms.Form):
+    """The admin's budget settings, with a share field per classroom (empty: no share)."""
+
+    per_training_limit_eur = forms.DecimalField(
+        label=_("Cost limit per training (EUR)"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=8,
+        decimal_places=2,
+        help_text=_("Empty: no limit beyond the budget."),
+    )
+    approval_threshold_eur = forms.DecimalField(
+        label=_("Teacher approval above (EUR)"),
+        min_value=Decimal("0"),
+        max_digits=8,
+        decimal_places=2,
+        help_text=_("A student's training estimated above this waits for a teacher's approval."),
+    )
+
+    def __init__(self, *args, classrooms, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.classrooms = classrooms
+        for classroom in classrooms:
+            share = getattr(classroom, "budget", None)
+            self.fields[f"share_{classroom.pk}"] = forms.DecimalField(
+                label=_("Monthly share of %(classroom)s (EUR)") % {"classroom": classroom.name},
+                required=False,
+                min_value=Decimal("0"),
+                max_digits=10,
+                decimal_places=2,
+                initial=share.monthly_eur if share else None,
+            )
+
+    def shares(self) -> dict:
+        return {c: self.cleaned_data[f"share_{c.pk}"] for c in self.classrooms}
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why (the student reads this)"), max_length=500, widget=forms.Textarea
     )

@@ -2,6 +2,7 @@
 
 import secrets
 import uuid
+from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -20,6 +21,7 @@ class PolicyType(models.TextChoices):
 
 
 class Status(models.TextChoices):
+    AWAITING_APPROVAL = "awaiting", _("awaiting approval")
     PENDING = "pending", _("pending")
     QUEUED = "queued", _("queued")
     RUNNING = "running", _("running")
@@ -28,7 +30,8 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
-ACTIVE_STATUSES = (Status.PENDING, Status.QUEUED, Status.RUNNING)
+# Awaiting a teacher's approval counts as active: it holds its budget and the student's slots.
+ACTIVE_STATUSES = (Status.AWAITING_APPROVAL, Status.PENDING, Status.QUEUED, Status.RUNNING)
 FINISHED_STATUSES = (Status.COMPLETED, Status.FAILED, Status.CANCELLED)
 
 
@@ -279,3 +282,118 @@ class InferenceServer(SchoolOwned):
             return self.cost_eur
         end = self.stopped_at or timezone.now()
         return cost_for(int((end - self.created_at).total_seconds()), self.gpu_type)
+
+
+# The plan's target cost of one training; a package's budget is its monthly trainings × this.
+EUR_PER_TRAINING = Decimal("2.50")
+
+
+class BudgetSettings(SchoolOwned):
+    """How a school spends its monthly GPU budget: staff may replace the package's amount, the
+    school's admins set the per-training limit and the teacher approval threshold."""
+
+    monthly_budget_eur = models.DecimalField(
+        _("monthly GPU budget (EUR)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Empty: the package's trainings per month × 2.50 €."),
+    )
+    per_training_limit_eur = models.DecimalField(
+        _("cost limit per training (EUR)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("Empty: no limit beyond the budget."),
+    )
+    approval_threshold_eur = models.DecimalField(
+        _("teacher approval above (EUR)"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("5.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("A student's training estimated above this waits for a teacher's approval."),
+    )
+
+    class Meta:
+        verbose_name = _("GPU budget settings")
+        verbose_name_plural = _("GPU budget settings")
+        constraints = [
+            models.UniqueConstraint(fields=["school"], name="one_budget_settings_per_school")
+        ]
+
+    def __str__(self):
+        return str(self.school)
+
+    def monthly_budget(self) -> Decimal:
+        if self.monthly_budget_eur is not None:
+            return self.monthly_budget_eur
+        return self.school.monthly_training_quota * EUR_PER_TRAINING
+
+
+class ClassroomBudget(SchoolOwned):
+    """An optional share of the school's monthly budget that one classroom's trainings may use."""
+
+    classroom = models.OneToOneField(
+        Classroom, on_delete=models.CASCADE, related_name="budget", verbose_name=_("classroom")
+    )
+    monthly_eur = models.DecimalField(
+        _("monthly share (EUR)"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    class Meta:
+        verbose_name = _("classroom budget")
+        verbose_name_plural = _("classroom budgets")
+
+    def __str__(self):
+        return f"{self.classroom}: {self.monthly_eur}"
+
+
+class BudgetEntry(SchoolOwned):
+    """One line of the school's GPU ledger. Nothing edits a balance: what a month has used is
+    the sum of its entries (charges positive, refunds negative)."""
+
+    class Kind(models.TextChoices):
+        RESERVATION = "reservation", _("reservation")
+        SETTLEMENT = "settlement", _("settlement")
+        REFUND = "refund", _("refund")
+        SERVER_TIME = "server_time", _("inference server time")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    amount_eur = models.DecimalField(_("amount (EUR)"), max_digits=10, decimal_places=2)
+    training = models.ForeignKey(
+        Training,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="budget_entries",
+        verbose_name=_("training"),
+    )
+    classroom = models.ForeignKey(
+        Classroom,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("classroom"),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("budget entry")
+        verbose_name_plural = _("budget entries")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["school", "-created_at"]),
+            models.Index(fields=["classroom", "created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount_eur} €"

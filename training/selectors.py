@@ -1,20 +1,25 @@
 """Reads of trainings, shaped so a page or API response takes a fixed number of queries."""
 
 import zoneinfo
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
-from django.db.models import Avg, Count, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncWeek
 from django.http import Http404
 from django.utils import timezone
 
-from schools.models import Membership, School
+from schools.models import Classroom, Membership, School
 from schools.selectors import students_taught_by
 
 from .access import trainings_visible_to
 from .models import (
     ACTIVE_SERVER_STATUSES,
     ACTIVE_STATUSES,
+    EUR_PER_TRAINING,
+    BudgetEntry,
+    BudgetSettings,
     ControlSession,
     InferenceServer,
     Status,
@@ -205,3 +210,123 @@ def trainings_left_this_month(school: School) -> int:
     used = trainings_counted_this_month(school).count()
     active = Training.objects.for_school(school).filter(status__in=ACTIVE_STATUSES).count()
     return max(0, school.monthly_training_quota - used - active)
+
+
+def budget_settings_of(school: School) -> BudgetSettings:
+    """The school's budget settings; the defaults (unsaved) until an admin changes them."""
+    return BudgetSettings.objects.for_school(school).first() or BudgetSettings(school=school)
+
+
+@dataclass
+class BudgetWeek:
+    label: str
+    charged: Decimal
+    refunded: Decimal
+
+
+@dataclass
+class BudgetOverview:
+    settings: BudgetSettings
+    budget: Decimal
+    used: Decimal
+    reserved: Decimal  # of ``used``: what running or waiting trainings hold
+    trainings: int  # settled this month
+    average_cost: Decimal | None
+    weeks: list[BudgetWeek]
+    target = EUR_PER_TRAINING
+
+    @property
+    def left(self) -> Decimal:
+        return self.budget - self.used
+
+    @property
+    def percent_used(self) -> int:
+        return min(100, round(100 * self.used / self.budget)) if self.budget else 100
+
+
+def budget_overview(*, school: School, weeks: int = 12, now: datetime | None = None):
+    """The month's budget, what is used and held, the average cost of a settled training, and
+    charges and refunds per week (oldest first): a fixed number of queries."""
+    settings = budget_settings_of(school)
+    entries = BudgetEntry.objects.for_school(school)
+    since = month_start(school, now)
+    month = entries.filter(created_at__gte=since).aggregate(
+        used=Sum("amount_eur", default=Decimal(0)),
+    )
+    held = (
+        entries.filter(training__status__in=ACTIVE_STATUSES, kind=BudgetEntry.Kind.RESERVATION)
+        .filter(created_at__gte=since)
+        .aggregate(held=Sum("amount_eur", default=Decimal(0)))
+    )
+    settled = Training.objects.for_school(school).filter(
+        completed_at__gte=since, cost_eur__isnull=False
+    )
+    average = settled.aggregate(n=Count("pk"), average=Avg("cost_eur"))
+    tz = zoneinfo.ZoneInfo(school.time_zone)
+    today = timezone.localtime(now or timezone.now(), tz).date()
+    first_week = today - timedelta(days=today.weekday(), weeks=weeks - 1)
+    sums = {
+        row["week"]: row
+        for row in entries.filter(
+            created_at__gte=datetime.combine(first_week, datetime.min.time(), tzinfo=tz)
+        )
+        .annotate(week=TruncWeek("created_at", tzinfo=tz))
+        .values("week")
+        .annotate(
+            charged=Sum("amount_eur", filter=Q(amount_eur__gt=0), default=Decimal(0)),
+            refunded=Sum("amount_eur", filter=Q(amount_eur__lt=0), default=Decimal(0)),
+        )
+    }
+    sums = {
+        (week.date() if isinstance(week, datetime) else week): row for week, row in sums.items()
+    }
+    rows = []
+    for index in range(weeks):
+        monday = first_week + timedelta(weeks=index)
+        row = sums.get(monday, {})
+        rows.append(
+            BudgetWeek(
+                label=monday.strftime("%d.%m."),
+                charged=row.get("charged", Decimal(0)),
+                refunded=-row.get("refunded", Decimal(0)),
+            )
+        )
+    average_cost = average["average"]
+    return BudgetOverview(
+        settings=settings,
+        budget=settings.monthly_budget(),
+        used=month["used"],
+        reserved=held["held"],
+        trainings=average["n"],
+        average_cost=average_cost.quantize(Decimal("0.01")) if average_cost is not None else None,
+        weeks=rows,
+    )
+
+
+def budget_entries(*, school: School) -> QuerySet[BudgetEntry]:
+    """The ledger, newest first (paged by keyset)."""
+    return (
+        BudgetEntry.objects.for_school(school)
+        .select_related("training__student__user", "classroom")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def trainings_awaiting_approval(*, membership: Membership) -> QuerySet[Training]:
+    """The teacher's queue: trainings of their classrooms' students waiting for a decision."""
+    return (
+        trainings_visible_to(membership)
+        .filter(status=Status.AWAITING_APPROVAL)
+        .select_related("student__user", "classroom")
+        .order_by("created_at", "pk")
+    )
+
+
+def classrooms_with_budget(*, school: School) -> QuerySet[Classroom]:
+    """The school's classrooms in use, each with its share of the budget (or none)."""
+    return (
+        Classroom.objects.for_school(school)
+        .filter(archived_at__isnull=True)
+        .select_related("budget")
+        .order_by("name")
+    )

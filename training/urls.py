@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import budget_views, views
 
 # Mounted under /s/<school_slug>/trainings/.
 urlpatterns = [
@@ -15,4 +15,7 @@ urlpatterns = [
     path("<int:training_id>/cancel/", views.training_cancel_view, name="training_cancel"),
     path("<int:training_id>/server/", views.server_panel, name="server_panel"),
     path("servers/<int:server_id>/stop/", views.server_stop_view, name="server_stop"),
+    path("<int:training_id>/approve/", budget_views.training_approve_view, name="training_approve"),
+    path("<int:training_id>/decline/", budget_views.training_decline_view, name="training_decline"),
+    path("budget/", budget_views.budget, name="budget"),
 ]

@@ -21,6 +21,7 @@ from .costs import estimate
 from .datasets import dataset_check
 from .downloads import model_card, model_files
 from .forms import LibraryFilterForm, RatingForm, TrainingForm
+from .models import Status
 from .selectors import (
     LIBRARY_SORTS,
     current_server,
@@ -92,9 +93,19 @@ def training_new(request):
         try:
             if request.POST.get("action") == "start":
                 training = training_start(actor=membership, student=student, **data)
-                messages.success(
-                    request, _("Training started. It appears here as soon as a GPU picks it up.")
-                )
+                if training.status == Status.AWAITING_APPROVAL:
+                    messages.info(
+                        request,
+                        _(
+                            "This training is estimated at %(amount)s €, so a teacher approves it first. It starts when they do."
+                        )
+                        % {"amount": training.cost_estimate_eur},
+                    )
+                else:
+                    messages.success(
+                        request,
+                        _("Training started. It appears here as soon as a GPU picks it up."),
+                    )
                 return redirect(_url(request, "training_detail", training.pk))
             info = dataset_check(data["dataset"])
             steps, batch, epochs = default_parameters(

@@ -9,18 +9,18 @@ from django.utils import translation
 from ..errors import ApplicationError
 from ..models import Classroom, Membership, StudentImport
 from ..student_csv import ImportRejected, RowError, StudentRow
-from .students import Credentials, students_check, students_create
+from .students import Credentials, ImportResult, students_check, students_create
 
 Status = StudentImport.Status
 
 
 def student_import_start(
-    *, actor: Membership, classroom: Classroom, rows: list[StudentRow]
+    *, actor: Membership, classroom: Classroom, rows: list[StudentRow], problems: list[RowError]
 ) -> StudentImport:
     """Checks everything now (so most problems show at once) and queues the creation."""
     from ..tasks import run_student_import  # tasks import services; queueing goes this way once
 
-    students_check(actor=actor, classroom=classroom, rows=rows)
+    students_check(actor=actor, classroom=classroom, rows=rows, problems=problems)
     student_import = StudentImport.objects.create(
         school=actor.school,
         classroom=classroom,
@@ -45,7 +45,7 @@ def student_import_run(*, import_id: int) -> None:
     result = {"rows": []}
     with translation.override(student_import.school.language):
         try:
-            credentials = students_create(
+            imported = students_create(
                 actor=student_import.started_by,
                 classroom=student_import.classroom,
                 rows=[StudentRow(**row) for row in student_import.rows],
@@ -58,15 +58,18 @@ def student_import_run(*, import_id: int) -> None:
         else:
             result.update(
                 status=Status.FINISHED,
-                done=len(credentials),
-                credentials=[asdict(c) for c in credentials],
+                done=len(imported.credentials),
+                credentials=[asdict(c) for c in imported.credentials],
+                report=imported.report,
             )
     imports.update(**result)
 
 
-def student_import_collect(*, student_import: StudentImport) -> list[Credentials]:
+def student_import_collect(*, student_import: StudentImport) -> ImportResult:
     """The new passwords, handed out once (to the login sheet) and then forgotten here."""
-    credentials = [Credentials(**c) for c in student_import.credentials]
-    student_import.credentials = []
-    student_import.save(update_fields=["credentials"])
-    return credentials
+    result = ImportResult(
+        [Credentials(**c) for c in student_import.credentials], student_import.report
+    )
+    student_import.credentials, student_import.report = [], []
+    student_import.save(update_fields=["credentials", "report"])
+    return result

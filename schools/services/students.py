@@ -1,13 +1,13 @@
 """Student accounts: created by teachers (one, or a class list), joining by code, passwords."""
 
 import secrets
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from unidecode import unidecode
 
 from ..audit import audit_record
 from ..errors import ApplicationError
@@ -19,7 +19,10 @@ from .seats import seats_reserve
 
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 PROGRESS_STEP = 10
-TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+# Unidecode writes ä as a; German names want ae. Everything else (ı, ñ, ł, Cyrillic …) is its job.
+UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
+# Long enough for the whole of nearly every name (the login card prints it), short to type.
+USERNAME_BASE_LENGTH = 60
 
 
 @dataclass
@@ -37,10 +40,9 @@ def generate_password() -> str:
 
 
 def _username_base(first_name: str, last_name: str) -> str:
-    text = f"{first_name}.{last_name}".lower().translate(TRANSLITERATION)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    base = "".join(c for c in text.replace(" ", "-") if c.isalnum() or c in ".-")
-    return base.strip(".-")[:26] or "student"
+    text = unidecode(f"{first_name}.{last_name}".lower().translate(UMLAUTS)).lower()
+    base = "".join(c for c in text.replace(" ", "-") if (c.isascii() and c.isalnum()) or c in ".-")
+    return base.strip(".-")[:USERNAME_BASE_LENGTH].strip(".-") or "student"
 
 
 def _assign_usernames(rows: list[StudentRow]) -> None:
@@ -67,14 +69,80 @@ def _assign_usernames(rows: list[StudentRow]) -> None:
         taken.add(candidate)
 
 
-def _check_against_accounts(rows: list[StudentRow]) -> list[RowError]:
+@dataclass
+class ImportResult:
+    credentials: list[Credentials]  # the new students
+    report: list[str]  # the students already in the classroom: skipped, or their e-mail updated
+
+
+@dataclass
+class _Matched:
+    """A row of a student already in the classroom (a re-import of the same list)."""
+
+    row: StudentRow
+    user: User
+
+
+def _match_enrolled(
+    classroom: Classroom, rows: list[StudentRow]
+) -> tuple[list[StudentRow], list[_Matched]]:
+    """Splits the rows into new students and those already in the classroom: the same username
+    or e-mail, or the same first and last name (ignoring case)."""
+    enrolled = list(User.objects.filter(memberships__enrollments__classroom=classroom))
+    by_username = {u.username: u for u in enrolled}
+    by_email = {u.email.lower(): u for u in enrolled if u.email}
+    by_name = {(u.first_name.casefold(), u.last_name.casefold()): u for u in enrolled}
+    new, matched = [], []
+    for row in rows:
+        user = (
+            (row.username and by_username.get(row.username))
+            or (row.email and by_email.get(row.email))
+            or by_name.get((row.first_name.casefold(), row.last_name.casefold()))
+        )
+        if user:
+            matched.append(_Matched(row, user))
+        else:
+            new.append(row)
+    return new, matched
+
+
+def _report(matched: list[_Matched]) -> list[str]:
+    lines = []
+    for m in matched:
+        values = {"line": m.row.line, "name": m.user.get_full_name(), "username": m.user.username}
+        if m.row.email and m.row.email != m.user.email.lower():
+            lines.append(
+                _(
+                    "Line %(line)d: %(name)s (%(username)s) is already in the classroom; e-mail updated."
+                )
+                % values
+            )
+        else:
+            lines.append(
+                _("Line %(line)d: %(name)s (%(username)s) is already in the classroom; skipped.")
+                % values
+            )
+    return lines
+
+
+def _check_against_accounts(rows: list[StudentRow], matched: list[_Matched]) -> list[RowError]:
     usernames = [row.username for row in rows if row.username]
-    emails = [row.email for row in rows if row.email]
+    emails = [row.email for row in rows if row.email] + [
+        m.row.email for m in matched if m.row.email
+    ]
     taken_usernames = set(
         User.objects.filter(username__in=usernames).values_list("username", flat=True)
     )
-    taken_emails = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
-    errors = []
+    taken_emails = dict(User.objects.filter(email__in=emails).values_list("email", "pk"))
+    errors = [
+        RowError(
+            m.row.line,
+            _("e-mail “%(email)s” already belongs to an account") % {"email": m.row.email},
+            "email",
+        )
+        for m in matched
+        if taken_emails.get(m.row.email, m.user.pk) != m.user.pk
+    ]
     for row in rows:
         if row.username in taken_usernames:
             errors.append(
@@ -95,13 +163,24 @@ def _check_against_accounts(rows: list[StudentRow]) -> list[RowError]:
     return errors
 
 
-def students_check(*, actor: Membership, classroom: Classroom, rows: list[StudentRow]) -> None:
-    """Every check an import needs, done before any (slow, on purpose) password hashing."""
+def students_check(
+    *,
+    actor: Membership,
+    classroom: Classroom,
+    rows: list[StudentRow],
+    problems: list[RowError] = (),
+) -> tuple[list[StudentRow], list[_Matched]]:
+    """Every check an import needs, done before any (slow, on purpose) password hashing; the
+    file's own ``problems`` and those found here are listed together. Returns the new rows and
+    the rows of students already in the classroom."""
     classroom_require_teacher(actor=actor, classroom=classroom)
-    if errors := _check_against_accounts(rows):
-        raise ImportRejected(errors)
+    new, matched = _match_enrolled(classroom, rows)
+    errors = [*problems, *_check_against_accounts(new, matched)]
+    if errors:
+        raise ImportRejected(sorted(errors, key=lambda error: error.line))
     with transaction.atomic():  # the seats are taken for real when the accounts are saved
-        seats_reserve(school=actor.school, count=len(rows))
+        seats_reserve(school=actor.school, count=len(new))
+    return new, matched
 
 
 def students_create(
@@ -109,13 +188,15 @@ def students_create(
     actor: Membership,
     classroom: Classroom,
     rows: list[StudentRow],
+    problems: list[RowError] = (),
     on_progress: Callable[[int], None] | None = None,
-) -> list[Credentials]:
-    """Creates accounts for all rows and enrolls them, or nothing at all (``ImportRejected``).
+) -> ImportResult:
+    """Creates accounts for all new rows and enrolls them, or nothing at all (``ImportRejected``).
+    Students already in the classroom are skipped, or get the e-mail the file gives them.
 
     ``on_progress`` hears how many passwords are hashed so far, every ``PROGRESS_STEP`` rows.
     """
-    students_check(actor=actor, classroom=classroom, rows=rows)
+    rows, matched = students_check(actor=actor, classroom=classroom, rows=rows, problems=problems)
     _assign_usernames(rows)
     credentials, users = [], []
     for row in rows:
@@ -146,18 +227,22 @@ def students_create(
             Enrollment.objects.bulk_create(
                 Enrollment(school=actor.school, classroom=classroom, student=m) for m in members
             )
+            updated = [m for m in matched if m.row.email and m.row.email != m.user.email.lower()]
+            for m in updated:
+                m.user.email = m.row.email
+            User.objects.bulk_update([m.user for m in updated], ["email"])
             audit_record(
                 school=actor.school,
                 action=AuditAction.STUDENTS_IMPORTED,
                 actor=actor,
                 target=classroom,
-                data={"count": len(members)},
+                data={"count": len(members)} | ({"skipped": len(matched)} if matched else {}),
             )
     except IntegrityError:  # someone took a username between our check and the insert
         raise ImportRejected(
             [RowError(0, _("A username was taken meanwhile. Please try again."))]
         ) from None
-    return credentials
+    return ImportResult(credentials, _report(matched))
 
 
 @transaction.atomic
@@ -245,3 +330,43 @@ def student_signup_with_code(
         data={"role": Role.STUDENT, "by": "join code"},
     )
     return membership
+
+
+def students_password_reset_many(
+    *, actor: Membership, classroom: Classroom, students: list[Membership]
+) -> list[Credentials]:
+    """New passwords for the selected students of a classroom (all, or none if one of them has
+    an account of their own), for one new login sheet."""
+    classroom_require_teacher(actor=actor, classroom=classroom)
+    with transaction.atomic():
+        return [student_password_reset(actor=actor, student=student) for student in students]
+
+
+@transaction.atomic
+def students_move(
+    *, actor: Membership, classroom: Classroom, target: Classroom, students: list[Membership]
+) -> None:
+    """Moves the selected students from one of the teacher's classrooms to another."""
+    classroom_require_teacher(actor=actor, classroom=classroom)
+    classroom_require_teacher(actor=actor, classroom=target)
+    if target.pk == classroom.pk:
+        raise ApplicationError(_("Choose another classroom to move them to."), field="target")
+    Enrollment.objects.for_school(actor.school).filter(
+        classroom=classroom, student__in=students
+    ).delete()
+    for student in students:
+        Enrollment.objects.get_or_create(school=actor.school, classroom=target, student=student)
+    audit_record(
+        school=actor.school,
+        action=AuditAction.STUDENTS_MOVED,
+        actor=actor,
+        target=target,
+        data={"from": classroom.name, "count": len(students)},
+    )
+
+
+@transaction.atomic
+def students_unenroll(*, actor: Membership, classroom: Classroom, students: list[Membership]):
+    """Removes the selected students from the classroom; they keep their accounts."""
+    for student in students:
+        student_unenroll(actor=actor, classroom=classroom, student=student)

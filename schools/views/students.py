@@ -1,4 +1,5 @@
-"""Students of a classroom: add one, import a class list, the login sheet, passwords, removal."""
+"""Students of a classroom: add one, import a class list, the login sheet, passwords, removal,
+and actions on several selected students at once."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -6,19 +7,25 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .. import selectors
 from ..access import access_classroom, access_member, access_student_import, role_required
 from ..errors import ApplicationError
 from ..forms import (
     StudentForm,
     StudentImportForm,
+    StudentsBulkForm,
 )
 from ..models import Role, StudentImport
 from ..services.student_imports import student_import_collect, student_import_start
 from ..services.students import (
     Credentials,
+    ImportResult,
     student_password_reset,
     student_unenroll,
     students_create,
+    students_move,
+    students_password_reset_many,
+    students_unenroll,
 )
 from ..student_csv import (
     MAX_BYTES,
@@ -28,7 +35,7 @@ from ..student_csv import (
     RowError,
     StudentRow,
     check_username,
-    parse_students_csv,
+    read_students_csv,
 )
 from .base import (
     LOGIN_SHEET_SESSION_KEY,
@@ -59,8 +66,10 @@ def student_add(request, classroom_id):
         try:
             if row.username and (problem := check_username(row.username)):
                 raise ImportRejected([RowError(1, problem, "username")])
-            credentials = students_create(actor=request.membership, classroom=classroom, rows=[row])
-            return show_login_sheet(request, classroom, credentials)
+            result = students_create(actor=request.membership, classroom=classroom, rows=[row])
+            if not result.credentials:  # the same name, username or e-mail is in the classroom
+                raise ApplicationError(result.report[0])
+            return show_login_sheet(request, classroom, result.credentials)
         except ImportRejected as rejected:
             for error in rejected.errors:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
@@ -92,28 +101,34 @@ def student_import(request, classroom_id):
     if request.method != "POST" or not form.is_valid():
         return _import_page(request, classroom, form)
     try:
-        rows = parse_students_csv(form.cleaned_data["file"].read(MAX_BYTES + 1))
+        rows, problems = read_students_csv(form.cleaned_data["file"].read(MAX_BYTES + 1))
         if len(rows) > MAX_ROWS_WAITING:
             student_import = student_import_start(
-                actor=request.membership, classroom=classroom, rows=rows
+                actor=request.membership, classroom=classroom, rows=rows, problems=problems
             )
             return redirect(
                 tenant_url(request, "student_import_progress", classroom.pk, student_import.pk)
             )
-        credentials = students_create(actor=request.membership, classroom=classroom, rows=rows)
+        result = students_create(
+            actor=request.membership, classroom=classroom, rows=rows, problems=problems
+        )
     except ApplicationError as problem:
         return _import_page(request, classroom, form, problem)
-    return _imported(request, classroom, credentials)
+    return _imported(request, classroom, result)
 
 
-def _imported(request, classroom, credentials: list[Credentials]):
-    count = len(credentials)
+def _imported(request, classroom, result: ImportResult):
+    count = len(result.credentials)
     messages.success(
         request,
         ngettext("%(count)d student imported.", "%(count)d students imported.", count)
         % {"count": count},
     )
-    return show_login_sheet(request, classroom, credentials)
+    for line in result.report:
+        messages.info(request, line)
+    if not result.credentials:  # a list imported before: nobody new, no login sheet
+        return redirect(tenant_url(request, "classroom_detail", classroom.pk))
+    return show_login_sheet(request, classroom, result.credentials)
 
 
 @role_required(Role.TEACHER)
@@ -125,7 +140,7 @@ def student_import_progress(request, classroom_id, import_id):
         rejected = ImportRejected([RowError(**e) for e in student_import.errors])
         return _import_page(request, classroom, StudentImportForm(), rejected)
     if student_import.status == StudentImport.Status.FINISHED:
-        if not student_import.credentials:  # collected already: the sheet is in the session
+        if not student_import.credentials and not student_import.report:  # collected already
             return redirect(tenant_url(request, "login_sheet"))
         return _imported(request, classroom, student_import_collect(student_import=student_import))
     return render(
@@ -198,3 +213,71 @@ def student_password(request, member_id):
         messages.error(request, error.message)
         return redirect(tenant_url(request, "dashboard"))
     return show_login_sheet(request, None, [credentials])
+
+
+@role_required(Role.TEACHER)
+def students_bulk(request, classroom_id):
+    """An action on the students selected on the classroom page, after a confirmation that
+    names them: new passwords (a new login sheet), a move to another classroom, or removal."""
+    classroom = access_classroom(
+        membership=request.membership, classroom_id=classroom_id, for_write=True
+    )
+    back = tenant_url(request, "classroom_detail", classroom.pk)
+    form = StudentsBulkForm(
+        request.POST or None,
+        students=selectors.classroom_student_members(classroom=classroom),
+        targets=selectors.classrooms_for_dashboard(membership=request.membership).exclude(
+            pk=classroom.pk
+        ),
+    )
+    if request.method != "POST":
+        return redirect(back)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    data = form.cleaned_data
+    students, action = list(data["students"]), data["action"]
+    if not data["confirmed"]:
+        return render(
+            request,
+            "schools/students_bulk_confirm.html",
+            {"classroom": classroom, "form": form, "students": students, "data": data},
+        )
+    try:
+        if action == StudentsBulkForm.Action.PASSWORDS:
+            credentials = students_password_reset_many(
+                actor=request.membership, classroom=classroom, students=students
+            )
+            return show_login_sheet(request, classroom, credentials)
+        if action == StudentsBulkForm.Action.MOVE:
+            students_move(
+                actor=request.membership,
+                classroom=classroom,
+                target=data["target"],
+                students=students,
+            )
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d student moved to %(target)s.",
+                    "%(count)d students moved to %(target)s.",
+                    len(students),
+                )
+                % {"count": len(students), "target": data["target"].name},
+            )
+        else:
+            students_unenroll(actor=request.membership, classroom=classroom, students=students)
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d student removed from the classroom.",
+                    "%(count)d students removed from the classroom.",
+                    len(students),
+                )
+                % {"count": len(students)},
+            )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect(back)

@@ -144,12 +144,18 @@ def test_adding_one_student_shows_their_password_once(as_teacher, classroom):
     )
 
 
-def test_a_taken_username_is_a_form_error(as_teacher, classroom, student):
+def test_a_taken_username_is_a_form_error(as_teacher, classroom, student, outsider):
+    taken = outsider.school.membership_set.filter(role="student").first().user.username
+    response = as_teacher.post(
+        url("student_add", classroom), {"first_name": "A", "last_name": "B", "username": taken}
+    )
+    assert response.status_code == 200 and "already taken" in response.content.decode()
+    # The username of a student of this classroom: that student is there already.
     response = as_teacher.post(
         url("student_add", classroom),
         {"first_name": "A", "last_name": "B", "username": student.user.username},
     )
-    assert response.status_code == 200 and "already taken" in response.content.decode()
+    assert "already in the classroom" in response.content.decode()
 
 
 def test_resetting_a_password_gives_a_new_login_card(as_teacher, classroom, student):

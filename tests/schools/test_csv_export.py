@@ -2,6 +2,7 @@
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -28,6 +29,7 @@ def rows_of(response):
         ("\rcmd", "'\rcmd"),
         ("Müller-Lüdenscheidt", "Müller-Lüdenscheidt"),
         (-3, -3),
+        (Decimal("-0.31"), "-0,31"),
         (None, ""),
     ],
 )

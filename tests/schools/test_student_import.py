@@ -175,3 +175,71 @@ def test_a_too_long_email_in_the_add_form_is_a_field_error(as_teacher, classroom
     assert response.status_code == 200
     assert "at most 254 characters" in response.content.decode()
     assert not User.objects.filter(email=LONG_EMAIL).exists()
+
+
+def test_importing_the_same_list_again_creates_no_one_and_says_who_was_skipped(
+    as_teacher, classroom
+):
+    content = "Vorname;Nachname\nJürgen;Müller\nZoë;Weiß\n".encode()
+    upload(as_teacher, classroom, content)
+    before = (User.objects.count(), Membership.objects.count())
+    response = upload(as_teacher, classroom, content.replace(b"M\xc3\xbcller", b"M\xc3\xbcLLER"))
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "classroom_detail", args=[classroom.school.slug, classroom.pk]
+    )
+    assert (User.objects.count(), Membership.objects.count()) == before
+    page = as_teacher.get(response["Location"]).content.decode()
+    assert "0 students imported" in page
+    assert "Line 2: Jürgen Müller (juergen.mueller) is already in the classroom; skipped." in page
+
+
+def test_a_reimport_adds_the_new_students_and_updates_e_mails_from_the_file(as_teacher, classroom):
+    upload(as_teacher, classroom, b"first_name;last_name\nAnna;Schmidt\n")
+    response = upload(
+        as_teacher,
+        classroom,
+        b"first_name;last_name;email\nAnna;Schmidt;anna@example.org\nBen;Kurz;\n",
+    )
+    assert response["Location"] == reverse("login_sheet", args=[classroom.school.slug])
+    assert User.objects.get(username="anna.schmidt").email == "anna@example.org"
+    sheet = as_teacher.session["login_sheet"]["students"]
+    assert [s["username"] for s in sheet] == ["ben.kurz"]  # Anna keeps her password
+
+
+def test_problems_of_the_file_and_taken_usernames_are_listed_together(as_teacher, classroom):
+    UserFactory(username="taken.name")
+    response = upload(
+        as_teacher, classroom, b"first_name;last_name;username\nA;;fresh.one\nC;D;taken.name\n"
+    )
+    rows = [(e.line, e.message) for e in response.context["row_errors"]]
+    assert [line for line, _ in rows] == [2, 3]
+    assert "last name is missing" in rows[0][1] and "already taken" in rows[1][1]
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "username"),
+    [
+        ("Can", "Yılmaz", "can.yilmaz"),
+        ("José", "Muñoz", "jose.munoz"),
+        ("Lea", "Weiß", "lea.weiss"),
+        ("Łukasz", "Øster", "lukasz.oster"),
+        ("Олена", "Шевченко", "olena.shevchenko"),
+        (
+            "Anna-Lena Marie",
+            "Müller-Lüdenscheidt",
+            "anna-lena-marie.mueller-luedenscheidt",
+        ),
+    ],
+)
+def test_usernames_keep_the_whole_name_transliterated(as_teacher, classroom, first, last, username):
+    upload(as_teacher, classroom, f"Vorname;Nachname\n{first};{last}\n".encode())
+    assert User.objects.get(first_name=first).username == username
+
+
+def test_adding_a_student_who_is_already_in_the_classroom_says_so(as_teacher, classroom):
+    upload(as_teacher, classroom, b"first_name;last_name\nAnna;Schmidt\n")
+    url = reverse("student_add", args=[classroom.school.slug, classroom.pk])
+    response = as_teacher.post(url, {"first_name": "anna", "last_name": "schmidt"})
+    assert response.status_code == 200
+    assert "already in the classroom" in response.content.decode()
+    assert User.objects.filter(username__startswith="anna.schmidt").count() == 1

@@ -44,5 +44,8 @@ def test_no_upload_answers_500_or_imports_part_of_a_file(as_teacher, classroom, 
     assert created == User.objects.count() - before_users
     if response.status_code == 200:
         assert created == 0
-    else:  # imported: all of it, each new student on the login sheet
+    elif response["Location"] == reverse("login_sheet", args=[classroom.school.slug]):
+        # imported: all of it, each new student on the login sheet
         assert created == len(as_teacher.session["login_sheet"]["students"]) > 0
+    else:  # everyone in the file is in the classroom already (an earlier example put them there)
+        assert created == 0

@@ -3,6 +3,7 @@
 import logging
 import math
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -24,6 +25,7 @@ from ..models import (
     Training,
     new_callback_secret,
 )
+from .budget import budget_check, budget_reserve, budget_settle
 from .rollup import training_rollup_add
 from .start import check_limits, queue_submit
 
@@ -180,6 +182,7 @@ def _finish(training: Training, status: str, **fields):
         training, status, completed_at=now, duration_seconds=duration, cost_eur=cost, **fields
     )
     training_rollup_add(training=training)
+    budget_settle(training=training)
 
 
 REPORT_TYPES = ("started", "progress", "completed", "failed")
@@ -309,6 +312,8 @@ def training_poll(*, training: Training) -> Training:
     overdue = training.submitted_at is not None and now - training.submitted_at > timedelta(
         seconds=settings.TRAINING_RESUBMIT_AFTER_SECONDS
     )
+    if training.status == Status.AWAITING_APPROVAL:
+        return training  # nothing runs until a teacher decides
     if training.status == Status.PENDING:
         if not training.off_peak and (training.submit_key is None or overdue):
             return training_submit(training_id=training.pk)
@@ -368,6 +373,11 @@ def training_retry(*, training: Training, staff_label: str) -> Training:
         if training.status != Status.FAILED:
             raise ApplicationError(_("Only failed trainings can be retried."))
         check_limits(school, training.student, training.off_peak)
+        budget_check(
+            school=school,
+            classroom=training.classroom,
+            amount=training.cost_estimate_eur or Decimal(0),
+        )
         _set_status(
             training,
             Status.PENDING,
@@ -391,6 +401,7 @@ def training_retry(*, training: Training, staff_label: str) -> Training:
             error_message="",
             log_tail="",
         )
+        budget_reserve(training=training)
         if not training.off_peak:
             queue_submit(training)
     return training

@@ -1,4 +1,5 @@
-"""Starting a training: who may, the dataset's defaults, and every limit, checked in one transaction that locks the school row."""
+"""Starting a training: who may, the dataset's defaults, and every limit and the GPU budget,
+checked in one transaction that locks the school row (which also reserves the estimate)."""
 
 import uuid
 
@@ -13,8 +14,9 @@ from schools.models import AuditAction, Classroom, Membership, Restriction, Role
 
 from ..costs import estimate
 from ..datasets import dataset_check, model_repo_id
-from ..models import ACTIVE_STATUSES, PolicyType, Training
+from ..models import ACTIVE_STATUSES, PolicyType, Status, Training
 from ..selectors import next_month_start, trainings_counted_this_month
+from .budget import budget_check, budget_needs_approval, budget_reserve
 
 STUDENT_ACTIVE_LIMIT = 2
 
@@ -124,6 +126,8 @@ def training_start(
             classroom
             or Classroom.objects.for_school(school).filter(enrollments__student=student).first()
         )
+        budget_check(school=school, classroom=classroom, amount=guess.cost_eur)
+        awaiting = budget_needs_approval(school=school, actor=actor, amount=guess.cost_eur)
         training = Training.objects.create(
             school=school,
             student=student,
@@ -143,7 +147,9 @@ def training_start(
             progress_total=guess.steps,
             gpu_type=guess.gpu,
             cost_estimate_eur=guess.cost_eur,
+            status=Status.AWAITING_APPROVAL if awaiting else Status.PENDING,
         )
+        budget_reserve(training=training)
         audit_record(
             school=school,
             action=AuditAction.TRAINING_CREATED,
@@ -151,7 +157,7 @@ def training_start(
             target=training,
             data={"policy": policy_type, "dataset": info.repo_id},
         )
-        if not off_peak:
+        if not off_peak and not awaiting:
             queue_submit(training)
     return training
 

@@ -21,7 +21,7 @@ from schools.models import Classroom, Enrollment, Membership, Role, School, User
 from training.costs import cost_for
 from training.demo_dataset import DEMO_REPO_ID, make_demo_dataset
 from training.hub import LocalHubStore
-from training.models import ControlSession, Status, Training
+from training.models import BudgetEntry, ControlSession, Status, Training
 from training.runner import model_card
 from training.services.rollup import training_rollup_rebuild
 
@@ -127,6 +127,7 @@ class Command(BaseCommand):
         )
         training_rollup_rebuild(school=school)  # written in bulk, past the services
         self._sessions(school, rng)
+        self._ledger(school, classroom, rng)
 
     def _sessions(self, school, rng):
         """Ratings for the library and the teacher's views, and one session the robot app left
@@ -181,6 +182,54 @@ class Command(BaseCommand):
                     json.dumps({"type": model.policy_type.lower(), "steps": model.steps})
                 )
                 store.upload_model(Path(folder), model.hub_model_id)
+
+    def _ledger(self, school, classroom, rng):
+        """The GPU budget's entries for that history (written past the services, like it), an
+        hour of inference server time, and a costly training waiting for the teacher."""
+        kind = BudgetEntry.Kind
+        for training in Training.objects.for_school(school):
+            spent = (training.cost_eur or 0) - training.cost_estimate_eur
+            for entry_kind, amount, when in (
+                (kind.RESERVATION, training.cost_estimate_eur, training.started_at),
+                (kind.SETTLEMENT if spent >= 0 else kind.REFUND, spent, training.completed_at),
+            ):
+                entry = BudgetEntry.objects.create(
+                    school=school,
+                    kind=entry_kind,
+                    amount_eur=amount,
+                    training=training,
+                    classroom=classroom,
+                )
+                BudgetEntry.objects.filter(pk=entry.pk).update(created_at=when)
+        BudgetEntry.objects.create(
+            school=school,
+            kind=kind.SERVER_TIME,
+            amount_eur=cost_for(3600, "T4"),
+            classroom=classroom,
+            note="Inferenz-Server Robotik AG",
+        )
+        student = Membership.objects.get(school=school, user__username="demo.ben")
+        waiting = Training.objects.create(
+            school=school,
+            student=student,
+            classroom=classroom,
+            started_by=student,
+            model_name=f"edubotics-ai/{school.slug}-act-wait{rng.randrange(10**4):04d}",
+            dataset=DEMO_REPO_ID,
+            policy_type="ACT",
+            steps=100_000,
+            batch_size=120,
+            progress_total=100_000,
+            status=Status.AWAITING_APPROVAL,
+            cost_estimate_eur=cost_for(20_120),
+        )
+        BudgetEntry.objects.create(
+            school=school,
+            kind=kind.RESERVATION,
+            amount_eur=waiting.cost_estimate_eur,
+            training=waiting,
+            classroom=classroom,
+        )
 
     def _person(self, school, email, first, last, role, username=None) -> Membership:
         user, created = User.objects.get_or_create(

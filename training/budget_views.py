@@ -1,0 +1,120 @@
+"""The GPU budget pages: the admin's budget and ledger (chart by week, CSV, settings), and a
+teacher's approval or decline of a training that waits for it."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from edubotics.pagination import newest_first
+from schools.access import role_required
+from schools.audit import audit_record
+from schools.csv_export import csv_response
+from schools.errors import ApplicationError
+from schools.models import AuditAction, Role
+
+from .access import access_training
+from .forms import BudgetSettingsForm, DeclineForm
+from .selectors import budget_entries, budget_overview, classrooms_with_budget
+from .services.approval import training_approve, training_decline
+from .services.budget import budget_settings_update
+
+
+def _ledger_csv(request):
+    audit_record(
+        school=request.school,
+        action=AuditAction.BUDGET_LEDGER_EXPORTED,
+        actor=request.membership,
+    )
+    response, writer = csv_response(
+        name=f"gpu-budget-{request.school.slug}-{timezone.localdate():%Y-%m-%d}"
+    )
+    writer.writerow(
+        [_("When"), _("Kind"), _("Amount (EUR)"), _("Training"), _("Student"), _("Classroom")]
+    )
+    for entry in budget_entries(school=request.school).iterator(chunk_size=500):
+        training = entry.training
+        writer.writerow(
+            [
+                timezone.localtime(entry.created_at).strftime("%d.%m.%Y %H:%M:%S"),
+                entry.get_kind_display(),
+                entry.amount_eur,
+                training.model_name if training else entry.note,
+                training.student.user.get_full_name() if training else "",
+                entry.classroom.name if entry.classroom else "",
+            ]
+        )
+    return response
+
+
+@role_required(Role.ADMIN)
+def budget(request):
+    if request.GET.get("format") == "csv":
+        return _ledger_csv(request)
+    overview = budget_overview(school=request.school)
+    classrooms = list(classrooms_with_budget(school=request.school))
+    form = BudgetSettingsForm(
+        request.POST or None,
+        classrooms=classrooms,
+        initial={
+            "per_training_limit_eur": overview.settings.per_training_limit_eur,
+            "approval_threshold_eur": overview.settings.approval_threshold_eur,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            budget_settings_update(
+                actor=request.membership,
+                per_training_limit_eur=form.cleaned_data["per_training_limit_eur"],
+                approval_threshold_eur=form.cleaned_data["approval_threshold_eur"],
+                classroom_shares=form.shares(),
+            )
+            messages.success(request, _("The budget settings were saved."))
+            return redirect(reverse("budget", args=[request.school.slug]))
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+    page = newest_first(request, budget_entries(school=request.school), page_size=50)
+    return render(
+        request, "training/budget.html", {"overview": overview, "form": form, "page": page}
+    )
+
+
+@role_required(Role.TEACHER)
+def training_approve_view(request, training_id):
+    training = access_training(membership=request.membership, training_id=training_id)
+    back = reverse("training_detail", args=[request.school.slug, training.pk])
+    if request.method != "POST":
+        return render(
+            request,
+            "confirm.html",
+            {
+                "title": _("Approve the training “%(name)s”?") % {"name": training.model_name},
+                "text": _("It is estimated at %(amount)s € of the school's GPU budget.")
+                % {"amount": training.cost_estimate_eur},
+                "button": _("Approve"),
+                "cancel_url": back,
+            },
+        )
+    try:
+        training_approve(actor=request.membership, training=training)
+        messages.success(request, _("Training approved. It starts as soon as a GPU is free."))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect(back)
+
+
+@role_required(Role.TEACHER)
+def training_decline_view(request, training_id):
+    training = access_training(membership=request.membership, training_id=training_id)
+    form = DeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            training_decline(
+                actor=request.membership, training=training, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("Training declined. The student sees your reason."))
+            return redirect(reverse("training_detail", args=[request.school.slug, training.pk]))
+        except ApplicationError as error:
+            form.add_error("reason" if error.field == "reason" else None, error.message)
+    return render(request, "training/decline.html", {"training": training, "form": form})
