@@ -69,6 +69,9 @@ class LocalHubStore:
         shutil.copytree(folder, target, dirs_exist_ok=True)
         return str(target)
 
+    def delete_model(self, repo_id: str) -> None:
+        shutil.rmtree(self.root / "models" / repo_id, ignore_errors=True)
+
     def config(self) -> dict:
         return {"kind": self.kind, "root": str(self.root)}
 
@@ -115,6 +118,9 @@ class HfHubStore:
         self.api.create_repo(repo_id, repo_type="model", exist_ok=True, private=True)
         self.api.upload_folder(folder_path=str(folder), repo_id=repo_id, repo_type="model")
         return f"{(self.endpoint or 'https://huggingface.co').rstrip('/')}/{repo_id}"
+
+    def delete_model(self, repo_id: str) -> None:
+        self.api.delete_repo(repo_id, repo_type="model", missing_ok=True)
 
     def config(self) -> dict:
         return {"kind": self.kind, "endpoint": self.endpoint}  # the token travels as a secret

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "training",
     "billing",
     "analytics",
+    "privacy",
     "edubotics",  # project-wide management commands (seed_demo)
 ]
 
@@ -141,6 +142,9 @@ TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
 
+# Uploaded and generated files (data exports); reached only through views that check access.
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -216,6 +220,10 @@ CELERY_BEAT_SCHEDULE = {
     "release-off-peak-trainings": {
         "task": "training.tasks.release_off_peak",
         "schedule": crontab(hour=2, minute=0),  # Europe/Berlin (CELERY_TIMEZONE)
+    },
+    "privacy-retention": {
+        "task": "privacy.tasks.retention_nightly",
+        "schedule": crontab(hour=3, minute=30),
     },
 }
 

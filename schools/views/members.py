@@ -154,6 +154,7 @@ def school_settings(request):
             "language": school.language,
             "time_zone": school.time_zone,
             "analytics_opt_out": school.analytics_opt_out,
+            "retention_months": school.retention_months,
         },
     )
     if request.method == "POST" and form.is_valid():

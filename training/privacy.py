@@ -1,0 +1,84 @@
+"""What the training app holds about a student, for the privacy registry (privacy.registry):
+trainings with their metrics and Hub links, control sessions with ratings, and the audit events
+about them; erasure keeps the trainings in the school's statistics without a person."""
+
+from django.conf import settings
+from django.db.models import Q
+
+from schools.models import AuditEvent, Membership
+from schools.privacy import audit_rows
+
+from .datasets import hub_store
+from .models import ControlSession, Training
+
+
+def _hub_link(model_id: str) -> str:
+    return f"{(settings.HF_ENDPOINT or 'https://huggingface.co').rstrip('/')}/{model_id}"
+
+
+def export_member(membership: Membership) -> dict[str, list[dict]]:
+    trainings = list(Training.objects.for_school(membership.school).filter(student=membership))
+    sessions = ControlSession.objects.for_school(membership.school).filter(student=membership)
+    events = AuditEvent.objects.for_school(membership.school).filter(
+        Q(object_type="training", object_id__in=[str(t.pk) for t in trainings])
+        | Q(object_type="controlsession", object_id__in=[str(s.pk) for s in sessions])
+    )
+    return {
+        "trainings": [
+            {
+                "id": t.pk,
+                "member_id": membership.pk,
+                "model_name": t.model_name,
+                "dataset": t.dataset,
+                "policy_type": t.policy_type,
+                "status": t.status,
+                "steps": t.steps,
+                "batch_size": t.batch_size,
+                "epochs": t.epochs,
+                "learning_rate": t.learning_rate,
+                "latest_loss": t.latest_loss,
+                "loss_curve": t.loss_curve,
+                "metrics": t.metrics,
+                "error": t.error_message,
+                "hub_model": t.hub_model_id,
+                "hub_link": _hub_link(t.hub_model_id) if t.hub_model_id else "",
+                "created": t.created_at,
+                "finished": t.completed_at,
+                "duration_seconds": t.duration_seconds,
+            }
+            for t in trainings
+        ],
+        "control_sessions": [
+            {
+                "id": s.pk,
+                "member_id": membership.pk,
+                "training_id": s.training_id,
+                "started": s.started_at,
+                "ended": s.ended_at,
+                "duration_seconds": s.duration_seconds,
+                "rating": s.rating,
+                "feedback": s.feedback,
+                "data": s.data,
+            }
+            for s in sessions
+        ],
+        "audit_events": audit_rows(events.order_by("created_at")),
+    }
+
+
+def erase_member(membership: Membership, *, keep_hub_models: bool) -> None:
+    """Trainings stay (the dashboards and the daily totals count them) without the student;
+    what the student wrote goes; their models leave the Hub unless the admin keeps them."""
+    trainings = Training.objects.for_school(membership.school).filter(student=membership)
+    if not keep_hub_models:
+        store = hub_store()
+        for model_id in trainings.exclude(hub_model_id="").values_list("hub_model_id", flat=True):
+            store.delete_model(model_id)
+        trainings.update(hub_model_id="")
+    Training.objects.for_school(membership.school).filter(started_by=membership).update(
+        started_by=None
+    )
+    trainings.update(student=None, log_tail="")
+    ControlSession.objects.for_school(membership.school).filter(student=membership).update(
+        student=None, feedback="", data={}
+    )
