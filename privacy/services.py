@@ -212,12 +212,12 @@ def retention_run(*, now: datetime | None = None) -> int:
         warned = selectors.retention_notices(school=school)
         new = [(m, due) for m, due in soon if warned.get(m.pk) != due.date()]
         if new:
-            with transaction.atomic():
-                for member, due in new:
-                    RetentionNotice.objects.update_or_create(
-                        member=member, defaults={"school": school, "due_on": due.date()}
-                    )
-                transaction.on_commit(lambda school=school, new=new: _warn_admins(school, new))
+            # Mail first: if recording fails, the admins are told twice rather than never.
+            _warn_admins(school, new)
+            for member, due in new:
+                RetentionNotice.objects.update_or_create(
+                    member=member, defaults={"school": school, "due_on": due.date()}
+                )
     DataExport.objects.filter(status=DataExport.Status.READY, expires_at__lte=now).update(
         status=DataExport.Status.EXPIRED
     )

@@ -1,0 +1,115 @@
+"""Erasing a student: no name left anywhere (rows, audit data, files), the school's totals the
+same, the Hub models deleted or kept as the admin chose; irreversible, after a confirmation."""
+
+import io
+from pathlib import Path
+
+from django.core import serializers
+from django.urls import reverse
+
+from analytics.selectors import school_overview
+from privacy.models import DataExport
+from schools.models import AuditAction, AuditEvent, Membership, User
+from tests.conftest import client_for
+from tests.factories import AdminFactory
+from training.models import ControlSession, Training, TrainingDay
+from training.services.rollup import training_days_recounted
+
+NAMES = ("Jürgen", "Müller-Weiß", "juergen.mw")
+
+
+def erase_url(member):
+    return reverse("member_erase", args=[member.school.slug, member.pk])
+
+
+def totals(school):
+    overview = school_overview(school=school)
+    days = [
+        (d.day, d.completed, d.failed, d.cancelled, d.gpu_seconds, d.cost_eur)
+        for d in TrainingDay.objects.for_school(school).order_by("day")
+    ]
+    recount = [
+        (d.day, d.completed, d.failed, d.cancelled, d.gpu_seconds, d.cost_eur)
+        for d in training_days_recounted(school)
+    ]
+    return overview.months, overview.cost_this_month, days, recount
+
+
+def everything_in_the_database() -> str:
+    """Every row of our apps and the accounts, as text (JSON keeps umlauts as they are)."""
+    from django.apps import apps
+
+    models = [
+        model
+        for app in ("schools", "training", "billing", "analytics", "privacy")
+        for model in apps.get_app_config(app).get_models()
+    ]
+    out = io.StringIO()
+    for model in models:
+        out.write(serializers.serialize("json", model.objects.all(), ensure_ascii=False))
+    return out.getvalue()
+
+
+def test_erasure_leaves_no_name_anywhere_and_the_school_totals_stay(
+    as_admin, admin, jurgen, media, committed
+):
+    with committed():  # a whole-school export made while Jürgen was in it
+        as_admin.post(reverse("export_create", args=[admin.school.slug]), {"subject": "school"})
+    school_zip = Path(DataExport.objects.get().file.path)
+    assert all(name in everything_in_the_database() for name in NAMES)
+    before = totals(admin.school)
+    trainings = Training.objects.for_school(admin.school).count()
+
+    response = as_admin.post(erase_url(jurgen), {"confirm": "yes", "hub_models": "delete"})
+    assert response.status_code == 302
+
+    assert not Membership.objects.filter(pk=jurgen.pk).exists()
+    assert not User.objects.filter(username="juergen.mw").exists()
+    text = everything_in_the_database()
+    assert [name for name in NAMES if name in text] == []
+    assert totals(admin.school) == before
+    assert Training.objects.for_school(admin.school).count() == trainings
+    assert Training.objects.filter(student=None).count() == 2
+    session = ControlSession.objects.get()
+    assert (session.student, session.rating, session.feedback) == (None, 4, "")
+    # Files: the Hub model is gone, and so is the export that listed Jürgen.
+    assert not (media / "hub" / "models" / "edubotics-ai" / "goethe-act-jurgen1").exists()
+    assert not school_zip.exists()
+    leftovers = [p for p in (media / "media").rglob("*") if p.is_file()]
+    assert all(b"juergen.mw" not in p.read_bytes() for p in leftovers)
+    event = AuditEvent.objects.get(action=AuditAction.MEMBER_ERASED)
+    assert event.data == {"member_id": jurgen.pk, "hub_models_kept": False}
+    assert event.actor == admin
+
+
+def test_the_admin_may_keep_the_models_on_the_hub_without_a_name(as_admin, jurgen, media):
+    as_admin.post(erase_url(jurgen), {"confirm": "yes", "hub_models": "keep"})
+    model = media / "hub" / "models" / "edubotics-ai" / "goethe-act-jurgen1"
+    assert (model / "model.safetensors").exists()
+    kept = Training.objects.get(hub_model_id="edubotics-ai/goethe-act-jurgen1")
+    assert kept.student is None and kept.log_tail == ""
+
+
+def test_the_confirmation_names_what_goes_and_nothing_goes_without_it(as_admin, jurgen):
+    page = as_admin.get(erase_url(jurgen)).content.decode()
+    assert "Erase all data of Jürgen Müller-Weiß?" in page
+    assert "This cannot be undone." in page
+    assert "2 × trainings" in page and "edubotics-ai/goethe-act-jurgen1" in page
+    response = as_admin.post(erase_url(jurgen), {"hub_models": "delete"}, follow=True)
+    assert "Please confirm" in response.content.decode()
+    assert Membership.objects.filter(pk=jurgen.pk).exists()
+
+
+def test_teachers_cannot_erase_and_other_schools_do_not_find_the_student(
+    as_teacher, jurgen, outsider
+):
+    assert as_teacher.post(erase_url(jurgen), {"confirm": "yes"}).status_code == 403
+    other_admin = client_for(AdminFactory(school=outsider.school))
+    foreign = reverse("member_erase", args=[outsider.school.slug, jurgen.pk])
+    assert other_admin.post(foreign, {"confirm": "yes"}).status_code == 404
+    assert Membership.objects.filter(pk=jurgen.pk).exists()
+
+
+def test_teachers_and_admins_are_not_erased_here(as_admin, admin, teacher):
+    assert as_admin.get(erase_url(teacher)).status_code == 404
+    assert Membership.objects.filter(pk=teacher.pk).exists()
