@@ -123,7 +123,7 @@ def test_an_outsiders_teacher_cannot_reset_our_students(classroom, student, outs
 
 
 def test_the_data_migration_marks_only_accounts_a_school_made(classroom, outsider):
-    mark = import_module("schools.migrations.0006_managed_accounts_and_student_imports")
+    mark = import_module("schools.migrations.0007_managed_accounts_and_student_imports")
     made = EnrollmentFactory(classroom=classroom, student__user__managed_by_school=False).student
     own = UserFactory(email="eva@example.org", username="eva@example.org")
     EnrollmentFactory(classroom=classroom, student__user=own)
