@@ -113,3 +113,25 @@ def test_teachers_cannot_erase_and_other_schools_do_not_find_the_student(
 def test_teachers_and_admins_are_not_erased_here(as_admin, admin, teacher):
     assert as_admin.get(erase_url(teacher)).status_code == 404
     assert Membership.objects.filter(pk=teacher.pk).exists()
+
+
+def test_the_confirmation_speaks_german_to_german_admins(as_admin, jurgen):
+    as_admin.cookies["django_language"] = "de"
+    page = as_admin.get(erase_url(jurgen)).content.decode()
+    assert "Alle Daten von Jürgen Müller-Weiß löschen?" in page
+    assert "Das kann nicht rückgängig gemacht werden." in page
+    assert "Trainings (bleiben ohne Namen in der Statistik der Schule)" in page
+
+
+def test_the_schools_pages_still_show_the_anonymous_trainings(as_admin, admin, jurgen, classroom):
+    training = Training.objects.get(hub_model_id="edubotics-ai/goethe-act-jurgen1")
+    as_admin.post(erase_url(jurgen), {"confirm": "yes", "hub_models": "keep"})
+    slug = admin.school.slug
+    for path in (
+        reverse("dashboard", args=[slug]),
+        reverse("classroom_progress", args=[slug, classroom.pk]),
+        reverse("training_list", args=[slug]),
+        reverse("training_detail", args=[slug, training.pk]),
+        reverse("audit_log", args=[slug]),
+    ):
+        assert as_admin.get(path).status_code == 200, path
