@@ -14,6 +14,6 @@ def erase_member(membership: Membership, *, keep_hub_models: bool) -> None:
     )
     for export in exports.exclude(file=""):
         export.file.delete(save=False)
-    exports.filter(subject__isnull=True).exclude(status=DataExport.Status.REJECTED).update(
+    exports.filter(subject__isnull=True, status=DataExport.Status.READY).update(
         file="", status=DataExport.Status.EXPIRED
     )

@@ -67,6 +67,7 @@ def test_it_exports_a_students_data_as_json_and_csv(as_admin, admin, jurgen, out
 
 
 def test_a_teachers_request_waits_for_an_admin(as_teacher, teacher, admin, jurgen, committed):
+    assert "juergen.mw" in as_teacher.get(url(teacher.school, "privacy")).content.decode()
     as_teacher.post(url(teacher.school, "export_create"), {"subject": jurgen.pk})
     export = DataExport.objects.get()
     assert export.status == DataExport.Status.REQUESTED and not export.file
