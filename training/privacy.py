@@ -2,7 +2,10 @@
 trainings with their metrics and Hub links, control sessions with ratings, and the audit events
 about them; erasure keeps the trainings in the school's statistics without a person."""
 
+import logging
+
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 
 from schools.models import AuditEvent, Membership
@@ -10,6 +13,8 @@ from schools.privacy import audit_rows
 
 from .datasets import hub_store
 from .models import ControlSession, Training
+
+logger = logging.getLogger(__name__)
 
 
 def _hub_link(model_id: str) -> str:
@@ -66,14 +71,23 @@ def export_member(membership: Membership) -> dict[str, list[dict]]:
     }
 
 
+def _delete_from_hub(models: list[str]) -> None:
+    store = hub_store()
+    for model_id in models:
+        try:
+            store.delete_model(model_id)
+        except Exception:  # the erasure stands; staff delete what the Hub refused (logged)
+            logger.exception("could not delete %s from the Hub", model_id)
+
+
 def erase_member(membership: Membership, *, keep_hub_models: bool) -> None:
     """Trainings stay (the dashboards and the daily totals count them) without the student;
     what the student wrote goes; their models leave the Hub unless the admin keeps them."""
     trainings = Training.objects.for_school(membership.school).filter(student=membership)
     if not keep_hub_models:
-        store = hub_store()
-        for model_id in trainings.exclude(hub_model_id="").values_list("hub_model_id", flat=True):
-            store.delete_model(model_id)
+        models = list(trainings.exclude(hub_model_id="").values_list("hub_model_id", flat=True))
+        # After the commit: a rolled-back erasure must not have lost the models already.
+        transaction.on_commit(lambda: _delete_from_hub(models))
         trainings.update(hub_model_id="")
     Training.objects.for_school(membership.school).filter(started_by=membership).update(
         started_by=None

@@ -14,7 +14,7 @@ from tests.factories import EnrollmentFactory
 from training.models import Training
 
 
-def test_a_student_who_left_is_warned_about_then_erased(admin, jurgen, classroom):
+def test_a_student_who_left_is_warned_about_then_erased(admin, jurgen, classroom, media, committed):
     staying = EnrollmentFactory(classroom=classroom).student
     member_deactivate(actor=admin, member=jurgen)
     left = Membership.objects.get(pk=jurgen.pk).left_at
@@ -29,7 +29,9 @@ def test_a_student_who_left_is_warned_about_then_erased(admin, jurgen, classroom
     assert "Jürgen Müller-Weiß" in mail.outbox[0].body
     assert Membership.objects.filter(pk=jurgen.pk).exists()
 
-    assert retention_run(now=due + timedelta(minutes=1)) == 1
+    with committed():
+        assert retention_run(now=due + timedelta(minutes=1)) == 1
+    assert not (media / "hub" / "models" / "edubotics-ai" / "goethe-act-jurgen1").exists()
     assert not Membership.objects.filter(pk=jurgen.pk).exists()
     assert Membership.objects.filter(pk=staying.pk).exists()
     assert Training.objects.filter(student=None).count() == 2
