@@ -779,6 +779,14 @@ DE = {
     "Encrypted connections, data of each school kept apart, hashed passwords and tokens, audit log, backups.": "Verschlüsselte Verbindungen, die Daten jeder Schule getrennt, gehashte Passwörter und Tokens, Protokoll, Sicherungen.",
     "Processors": "Auftragsverarbeiter",
     "The student of this training was erased.": "Die Schülerin bzw. der Schüler dieses Trainings wurde gelöscht.",
+    "erasure request": "Löschanfrage",
+    "erasure requests": "Löschanfragen",
+    "Your request was sent to the school's admins.": "Ihre Anfrage wurde den Schul-Admins geschickt.",
+    "erasure requested": "Löschung angefragt",
+    "A school admin erases a student's data; you can ask for it here.": "Die Daten von Schülerinnen und Schülern löscht ein Schul-Admin; hier können Sie darum bitten.",
+    "Ask to erase %(name)s": "Löschung von %(name)s anfragen",
+    "Requested by teachers": "Von Lehrkräften angefragt",
+    "asked by %(teacher)s on %(when)s": "angefragt von %(teacher)s am %(when)s",
 }
 
 ENTRY = re.compile(r'^(msgid(?:_plural)?) ((?:".*"\n)+)', re.M)

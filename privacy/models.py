@@ -100,6 +100,31 @@ class DataExport(SchoolOwned):
         return self.status == self.Status.READY and self.expires_at > timezone.now()
 
 
+class ErasureRequest(SchoolOwned):
+    """A teacher asks the school's admins to erase a student; an admin erases (the request goes
+    with the student) or dismisses it."""
+
+    member = models.OneToOneField(
+        Membership, on_delete=models.CASCADE, related_name="+", verbose_name=_("student")
+    )
+    requested_by = models.ForeignKey(
+        Membership,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.member_id} ({self.created_at:%Y-%m-%d})"
+
+
 class RetentionNotice(SchoolOwned):
     """The school's admins were told that this student's data will be erased on ``due_on``; a
     later due date (the student came back and left again) warns again."""

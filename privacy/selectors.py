@@ -9,7 +9,7 @@ from schools.access import classrooms_taught_by
 from schools.models import Classroom, Membership, Role, School
 
 from . import registry
-from .models import DataExport, LegalPage, RetentionNotice
+from .models import DataExport, ErasureRequest, LegalPage, RetentionNotice
 
 
 def school_admins(*, school: School) -> QuerySet[Membership]:
@@ -24,6 +24,12 @@ def exports_for(*, membership: Membership) -> QuerySet[DataExport]:
     if not membership.is_admin:
         exports = exports.filter(requested_by=membership)
     return exports[:50]
+
+
+def erasure_requests(*, school: School) -> QuerySet[ErasureRequest]:
+    return ErasureRequest.objects.for_school(school).select_related(
+        "member__user", "requested_by__user"
+    )
 
 
 def students_for(*, membership: Membership) -> QuerySet[Membership]:

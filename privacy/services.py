@@ -22,7 +22,7 @@ from schools.errors import ApplicationError
 from schools.models import AuditAction, Membership, Role, School
 
 from . import registry, selectors
-from .models import DataExport, RetentionNotice
+from .models import DataExport, ErasureRequest, RetentionNotice
 
 EXPORT_LIFETIME = timedelta(days=1)
 RETENTION_NOTICE = timedelta(days=30)
@@ -162,6 +162,32 @@ def export_build(*, export_id: int) -> None:
             target=export.subject,
             data=_subject_data(export.subject),
         )
+
+
+@transaction.atomic
+def erasure_request(*, actor: Membership, member: Membership) -> ErasureRequest:
+    """A teacher asks the admins to erase a student of theirs; asking twice changes nothing."""
+    if member.role != Role.STUDENT:
+        raise ApplicationError(_("Only students' data is erased here."))
+    request, created = ErasureRequest.objects.get_or_create(
+        member=member, defaults={"school": actor.school, "requested_by": actor}
+    )
+    if created:
+        audit_record(
+            school=actor.school,
+            action=AuditAction.ERASURE_REQUESTED,
+            actor=actor,
+            target=member,
+            data={"member_id": member.pk},
+        )
+    return request
+
+
+@transaction.atomic
+def erasure_dismiss(*, actor: Membership, erasure: ErasureRequest) -> None:
+    if not actor.is_admin:
+        raise ApplicationError(_("Only school admins can erase a student's data."))
+    erasure.delete()
 
 
 @transaction.atomic

@@ -22,6 +22,16 @@ tenant_patterns = [
     ),
     path("exports/<int:export_id>/download/", views.export_download, name="export_download"),
     path("students/<int:member_id>/erase/", views.member_erase, name="member_erase"),
+    path(
+        "students/<int:member_id>/erase/request/",
+        views.erasure_request,
+        name="erasure_request",
+    ),
+    path(
+        "erasure-requests/<int:request_id>/dismiss/",
+        views.erasure_dismiss,
+        name="erasure_dismiss",
+    ),
     path("record/", views.record_of_processing, name="record_of_processing"),
 ]
 

@@ -14,7 +14,7 @@ from schools.models import AVV_VERSION, Role
 from schools.views.base import post_action, tenant_url
 
 from . import selectors, services
-from .access import access_export
+from .access import access_erasure_request, access_export
 from .models import DataExport
 
 # How each app's table is called on the erasure confirmation (a new table shows its key).
@@ -37,6 +37,9 @@ def privacy(request):
         "exports": exports,
         "students": selectors.students_for(membership=request.membership),
         "preparing": any(e.status == DataExport.Status.APPROVED for e in exports),
+        "erasure_requests": (
+            selectors.erasure_requests(school=request.school) if request.membership.is_admin else ()
+        ),
         "avv_version": AVV_VERSION,
     }
     return render(request, "privacy/privacy.html", context)
@@ -81,6 +84,34 @@ def export_decide(request, export_id, decision):
         tenant_url(request, "privacy"),
         actor=request.membership,
         export=export,
+    )
+
+
+@require_POST
+@role_required(Role.TEACHER)
+def erasure_request(request, member_id):
+    member = access_member(membership=request.membership, member_id=member_id, for_write=True)
+    return post_action(
+        request,
+        services.erasure_request,
+        _("Your request was sent to the school's admins."),
+        tenant_url(request, "privacy"),
+        actor=request.membership,
+        member=member,
+    )
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def erasure_dismiss(request, request_id):
+    erasure = access_erasure_request(membership=request.membership, request_id=request_id)
+    return post_action(
+        request,
+        services.erasure_dismiss,
+        _("The request was rejected."),
+        tenant_url(request, "privacy"),
+        actor=request.membership,
+        erasure=erasure,
     )
 
 

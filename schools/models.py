@@ -351,6 +351,7 @@ class AuditAction(models.TextChoices):
     DATA_EXPORT_APPROVED = "data_export_approved", _("data export approved")
     DATA_EXPORT_REJECTED = "data_export_rejected", _("data export rejected")
     DATA_EXPORTED = "data_exported", _("data exported")
+    ERASURE_REQUESTED = "erasure_requested", _("erasure requested")
     MEMBER_ERASED = "member_erased", _("member's data erased")
 
 

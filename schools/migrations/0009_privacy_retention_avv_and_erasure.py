@@ -90,6 +90,7 @@ class Migration(migrations.Migration):
                     ("data_export_approved", "data export approved"),
                     ("data_export_rejected", "data export rejected"),
                     ("data_exported", "data exported"),
+                    ("erasure_requested", "erasure requested"),
                     ("member_erased", "member's data erased"),
                 ],
                 max_length=40,

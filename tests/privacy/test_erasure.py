@@ -8,7 +8,7 @@ from django.core import serializers
 from django.urls import reverse
 
 from analytics.selectors import school_overview
-from privacy.models import DataExport
+from privacy.models import DataExport, ErasureRequest
 from schools.models import AuditAction, AuditEvent, Membership, User
 from tests.conftest import client_for
 from tests.factories import AdminFactory
@@ -136,3 +136,35 @@ def test_the_schools_pages_still_show_the_anonymous_trainings(as_admin, admin, j
         reverse("audit_log", args=[slug]),
     ):
         assert as_admin.get(path).status_code == 200, path
+
+
+def test_a_teacher_asks_and_an_admin_erases(as_teacher, teacher, as_admin, admin, jurgen):
+    as_teacher.post(reverse("erasure_request", args=[teacher.school.slug, jurgen.pk]))
+    as_teacher.post(reverse("erasure_request", args=[teacher.school.slug, jurgen.pk]))
+    assert AuditEvent.objects.filter(action=AuditAction.ERASURE_REQUESTED).count() == 1
+    page = as_admin.get(reverse("privacy", args=[admin.school.slug])).content.decode()
+    assert "Requested by teachers" in page and erase_url(jurgen) in page
+    as_admin.post(erase_url(jurgen), {"confirm": "yes", "hub_models": "keep"})
+    page = as_admin.get(reverse("privacy", args=[admin.school.slug])).content.decode()
+    assert "Requested by teachers" not in page
+
+
+def test_an_admin_may_turn_down_an_erasure_request(as_teacher, teacher, as_admin, jurgen):
+    as_teacher.post(reverse("erasure_request", args=[teacher.school.slug, jurgen.pk]))
+    erasure = ErasureRequest.objects.get()
+    dismiss = reverse("erasure_dismiss", args=[teacher.school.slug, erasure.pk])
+    assert as_teacher.post(dismiss).status_code == 403
+    as_admin.post(dismiss)
+    assert not ErasureRequest.objects.exists()
+    assert Membership.objects.filter(pk=jurgen.pk).exists()
+
+
+def test_other_schools_neither_ask_nor_dismiss(jurgen, outsider, as_teacher, teacher):
+    other_admin = client_for(AdminFactory(school=outsider.school))
+    ask = reverse("erasure_request", args=[outsider.school.slug, jurgen.pk])
+    assert client_for(outsider).post(ask).status_code == 404
+    as_teacher.post(reverse("erasure_request", args=[teacher.school.slug, jurgen.pk]))
+    erasure = ErasureRequest.objects.get()
+    dismiss = reverse("erasure_dismiss", args=[outsider.school.slug, erasure.pk])
+    assert other_admin.post(dismiss).status_code == 404
+    assert ErasureRequest.objects.exists()

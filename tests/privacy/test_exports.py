@@ -151,5 +151,5 @@ def test_the_privacy_page_takes_the_same_queries_however_many_students(
         EnrollmentFactory(classroom=classroom)
     for _ in range(3):
         DataExport.objects.create(school=admin.school, requested_by=admin)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert as_admin.get(url(admin.school, "privacy")).status_code == 200
