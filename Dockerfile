@@ -21,9 +21,9 @@ RUN DJANGO_SETTINGS_MODULE=edubotics.settings.base SECRET_KEY=collectstatic-at-b
     python manage.py collectstatic --noinput
 
 # Not root: the code and static files stay read-only to the user that serves them; var/ is
-# where beat keeps its schedule.
+# where beat keeps its schedule, var/media where the worker writes data exports for the web.
 RUN useradd --uid 10001 --no-create-home --shell /usr/sbin/nologin edubotics \
-    && mkdir -p var && chown edubotics var
+    && mkdir -p var/media && chown -R edubotics var
 USER edubotics
 
 EXPOSE 8000

@@ -23,12 +23,14 @@ run: setup
 	$(PY) manage.py seed_demo
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start
 
-# Lint, check migrations and translations, and run every test (browser tests included).
+# Lint, check migrations (and, on PostgreSQL, that ours run backwards) and translations, and run
+# every test (browser tests included).
 test: export DJANGO_SETTINGS_MODULE = edubotics.settings.test
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	.ci/migrations-roundtrip $(PY)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Re-extract the strings, fill in the German from locale/de_translations.py, rebuild the

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from billing.webhooks import StripeWebhookView
+from privacy.urls import public_patterns as legal_urls
+from privacy.urls import tenant_patterns as privacy_urls
 
 from .health import health
 
@@ -27,6 +29,8 @@ urlpatterns = [
     path("s/<slug:school_slug>/billing/", include("billing.urls")),
     path("s/<slug:school_slug>/trainings/", include("training.urls")),
     path("s/<slug:school_slug>/models/", include("training.model_urls")),
+    path("s/<slug:school_slug>/privacy/", include(privacy_urls)),
+    path("legal/", include(legal_urls)),
     path("api/", include("edubotics.api")),
     path("", include("schools.urls")),
 ]

@@ -45,7 +45,22 @@ class SchoolSignupForm(SignupForm):
     school_name = forms.CharField(label=_("Name of your school"), max_length=200)
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
-    field_order = ["school_name", "first_name", "last_name", "email", "password1", "password2"]
+    accept_avv = forms.BooleanField(
+        label=_(
+            "I accept the data-processing agreement (AVV) for my school, the terms of use and "
+            "the privacy notice."
+        ),
+        error_messages={"required": _("Please accept the data-processing agreement (AVV).")},
+    )
+    field_order = [
+        "school_name",
+        "first_name",
+        "last_name",
+        "email",
+        "password1",
+        "password2",
+        "accept_avv",
+    ]
 
     def save(self, request):
         with transaction.atomic():
@@ -56,6 +71,7 @@ class SchoolSignupForm(SignupForm):
             school_signup(
                 user=user,
                 name=self.cleaned_data["school_name"],
+                avv_accepted=self.cleaned_data["accept_avv"],
                 language=request.LANGUAGE_CODE if request.LANGUAGE_CODE in ("de", "en") else "de",
             )
         return user
@@ -117,6 +133,13 @@ class SchoolSettingsForm(forms.Form):
         min_value=1,
         max_value=120,
         required=False,  # empty: unchanged
+    )
+    retention_months = forms.IntegerField(
+        label=School._meta.get_field("retention_months").verbose_name,
+        help_text=School._meta.get_field("retention_months").help_text,
+        min_value=1,
+        max_value=120,
+        required=False,  # empty keeps the current setting
     )
 
 

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 7
 INVITATION_LIFETIME = timedelta(days=7)
+# The data-processing agreement (AVV) a school accepts at sign-up; a new text gets a new version.
+AVV_VERSION = "2026-12"
 
 
 class User(AbstractUser):
@@ -78,6 +80,17 @@ class School(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(120)],
         help_text=_("An inference server without a robot connected stops after this long."),
     )
+    retention_months = models.PositiveSmallIntegerField(
+        _("keep students' data for (months)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_(
+            "After a student left the school or their last classroom was archived; then the "
+            "student's data is erased automatically."
+        ),
+    )
+    avv_version = models.CharField(_("AVV version accepted"), max_length=20, blank=True)
+    avv_accepted_at = models.DateTimeField(_("AVV accepted"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     # The limits billing keeps here (computed in billing.entitlements), so that schools and
@@ -158,6 +171,9 @@ class Membership(SchoolOwned):
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("joined"), auto_now_add=True)
+    left_at = models.DateTimeField(
+        _("left"), null=True, blank=True, help_text=_("When the member was deactivated.")
+    )
 
     class Meta:
         verbose_name = _("membership")
@@ -344,6 +360,13 @@ class AuditAction(models.TextChoices):
     BUDGET_CHANGED = "budget_changed", _("GPU budget settings changed")
     BUDGET_LEDGER_EXPORTED = "budget_ledger_exported", _("GPU budget ledger exported")
     STUDENTS_MOVED = "students_moved", _("students moved to another classroom")
+    AVV_ACCEPTED = "avv_accepted", _("data-processing agreement accepted")
+    DATA_EXPORT_REQUESTED = "data_export_requested", _("data export requested")
+    DATA_EXPORT_APPROVED = "data_export_approved", _("data export approved")
+    DATA_EXPORT_REJECTED = "data_export_rejected", _("data export rejected")
+    DATA_EXPORTED = "data_exported", _("data exported")
+    ERASURE_REQUESTED = "erasure_requested", _("erasure requested")
+    MEMBER_ERASED = "member_erased", _("member's data erased")
 
 
 class AuditEvent(SchoolOwned):

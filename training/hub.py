@@ -90,6 +90,9 @@ class LocalHubStore:
             raise HubError("file_missing", filename)
         return path
 
+    def delete_model(self, repo_id: str) -> None:
+        shutil.rmtree(self.root / "models" / repo_id, ignore_errors=True)
+
     def config(self) -> dict:
         return {"kind": self.kind, "root": str(self.root)}
 
@@ -166,6 +169,9 @@ class HfHubStore:
             raise HubError("file_missing", filename) from error
         except HfHubHTTPError as error:
             raise HubError("unavailable", str(error)) from error
+
+    def delete_model(self, repo_id: str) -> None:
+        self.api.delete_repo(repo_id, repo_type="model", missing_ok=True)
 
     def config(self) -> dict:
         return {"kind": self.kind, "endpoint": self.endpoint}  # the token travels as a secret

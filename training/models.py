@@ -40,8 +40,14 @@ def new_callback_secret():
 
 
 class Training(SchoolOwned):
+    # Empty once the student's data was erased: the training stays in the school's statistics.
     student = models.ForeignKey(
-        Membership, on_delete=models.PROTECT, related_name="trainings", verbose_name=_("student")
+        Membership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="trainings",
+        verbose_name=_("student"),
     )
     classroom = models.ForeignKey(
         Classroom,
@@ -181,7 +187,9 @@ class ControlSession(SchoolOwned):
 
     student = models.ForeignKey(
         Membership,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="control_sessions",
         verbose_name=_("student"),
     )

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "training",
     "billing",
     "analytics",
+    "privacy",
     "edubotics",  # project-wide management commands (seed_demo)
 ]
 
@@ -142,6 +143,9 @@ TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
 
+# Uploaded and generated files (data exports); reached only through views that check access.
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -231,6 +235,10 @@ CELERY_BEAT_SCHEDULE = {
     "close-stale-control-sessions": {
         "task": "training.tasks.close_stale_control_sessions",
         "schedule": crontab(minute=7),
+    },
+    "privacy-retention": {
+        "task": "privacy.tasks.retention_nightly",
+        "schedule": crontab(hour=3, minute=30),
     },
 }
 # An AI control session still open after this many hours ends without a rating.

@@ -137,8 +137,8 @@ def invitation_accept(
         school=invitation.school, user=user, defaults={"role": invitation.role}
     )
     if not created:
-        membership.role, membership.is_active = invitation.role, True
-        membership.save(update_fields=["role", "is_active"])
+        membership.role, membership.is_active, membership.left_at = invitation.role, True, None
+        membership.save(update_fields=["role", "is_active", "left_at"])
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     audit_record(
@@ -193,8 +193,8 @@ def member_deactivate(*, actor: Membership, member: Membership) -> Membership:
         raise ApplicationError(
             _("A school needs at least one admin. Make someone else admin first.")
         )
-    member.is_active = False
-    member.save(update_fields=["is_active"])
+    member.is_active, member.left_at = False, timezone.now()
+    member.save(update_fields=["is_active", "left_at"])
     audit_record(
         school=actor.school,
         action=AuditAction.MEMBER_REMOVED,
@@ -210,8 +210,8 @@ def member_reactivate(*, actor: Membership, member: Membership) -> Membership:
     _require_admin(actor)
     if member.role == Role.STUDENT:
         seats_reserve(school=actor.school, count=1)
-    member.is_active = True
-    member.save(update_fields=["is_active"])
+    member.is_active, member.left_at = True, None
+    member.save(update_fields=["is_active", "left_at"])
     audit_record(
         school=actor.school,
         action=AuditAction.MEMBER_ADDED,

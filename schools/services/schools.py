@@ -1,12 +1,13 @@
 """Signing up a school and changing its settings."""
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ..audit import audit_record
 from ..errors import ApplicationError
-from ..models import AuditAction, Membership, Role, School, User
+from ..models import AVV_VERSION, AuditAction, Membership, Role, School, User
 
 
 def _unique_slug(name: str) -> str:
@@ -19,14 +20,34 @@ def _unique_slug(name: str) -> str:
 
 
 @transaction.atomic
-def school_signup(*, user: User, name: str, language: str = School.Language.GERMAN) -> School:
-    """A new school whose first user becomes its admin."""
+def school_signup(
+    *, user: User, name: str, avv_accepted: bool, language: str = School.Language.GERMAN
+) -> School:
+    """A new school whose first user becomes its admin, having accepted the data-processing
+    agreement (AVV): its version and the time are kept on the school and in the audit log."""
     name = name.strip()
     if not name:
         raise ApplicationError(_("Please enter the name of your school."), field="school_name")
-    school = School.objects.create(name=name, slug=_unique_slug(name), language=language)
+    if not avv_accepted:
+        raise ApplicationError(
+            _("Please accept the data-processing agreement (AVV)."), field="accept_avv"
+        )
+    school = School.objects.create(
+        name=name,
+        slug=_unique_slug(name),
+        language=language,
+        avv_version=AVV_VERSION,
+        avv_accepted_at=timezone.now(),
+    )
     admin = Membership.objects.create(school=school, user=user, role=Role.ADMIN)
     audit_record(school=school, action=AuditAction.SCHOOL_SIGNED_UP, actor=admin, target=school)
+    audit_record(
+        school=school,
+        action=AuditAction.AVV_ACCEPTED,
+        actor=admin,
+        target=school,
+        data={"version": AVV_VERSION},
+    )
     return school
 
 
@@ -38,6 +59,7 @@ def school_update(
     time_zone: str,
     analytics_opt_out: bool = False,
     server_idle_minutes: int | None = None,
+    retention_months: int | None = None,
 ) -> School:
     if not actor.is_admin:
         raise ApplicationError(_("Only school admins can change the school's settings."))
@@ -45,7 +67,15 @@ def school_update(
     school.name, school.language, school.time_zone = name.strip(), language, time_zone
     school.analytics_opt_out = analytics_opt_out
     school.server_idle_minutes = server_idle_minutes or school.server_idle_minutes
+    school.retention_months = retention_months or school.retention_months
     school.save(
-        update_fields=["name", "language", "time_zone", "analytics_opt_out", "server_idle_minutes"]
+        update_fields=[
+            "name",
+            "language",
+            "time_zone",
+            "analytics_opt_out",
+            "server_idle_minutes",
+            "retention_months",
+        ]
     )
     return school

@@ -155,6 +155,7 @@ def school_settings(request):
             "time_zone": school.time_zone,
             "analytics_opt_out": school.analytics_opt_out,
             "server_idle_minutes": school.server_idle_minutes,
+            "retention_months": school.retention_months,
         },
     )
     if request.method == "POST" and form.is_valid():

@@ -16,6 +16,7 @@ SIGNUP = {
     "email": "eva@gs-nord.de",
     "password1": "Robot-Lab-2026",
     "password2": "Robot-Lab-2026",
+    "accept_avv": "on",
 }
 
 

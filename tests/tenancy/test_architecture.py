@@ -7,13 +7,14 @@ from django.apps import apps
 from schools.models import SchoolOwned
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["schools", "training", "billing", "analytics", "edubotics"]
+APPS = ["schools", "training", "billing", "analytics", "privacy", "edubotics"]
 THIN_FILES = ("views.py", "api.py", "tasks.py")
 # Models that are not owned by one school, and why.
 GLOBAL_MODELS = {
     "schools.User": "a person can belong to several schools (one membership each)",
     "schools.School": "the tenant itself",
     "schools.ApiToken": "a person's, like the User it signs in as",
+    "privacy.LegalPage": "the operator's Impressum, privacy notice and terms, the same for all",
 }
 
 

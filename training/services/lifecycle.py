@@ -372,6 +372,8 @@ def training_retry(*, training: Training, staff_label: str) -> Training:
         training = _locked(training.pk)
         if training.status != Status.FAILED:
             raise ApplicationError(_("Only failed trainings can be retried."))
+        if training.student is None:
+            raise ApplicationError(_("The student of this training was erased."))
         check_limits(school, training.student, training.off_peak)
         budget_check(
             school=school,

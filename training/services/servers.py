@@ -18,6 +18,7 @@ from ..backends import BackendRejected, BackendUnavailable, get_backend
 from ..costs import GPU_EUR_PER_HOUR, SERVE_GPU_FOR_POLICY, cost_for
 from ..datasets import hub_store
 from ..models import ACTIVE_SERVER_STATUSES, InferenceServer, ServerStatus, Status, Training
+from .budget import budget_charge_server
 from .rollup import server_rollup_add
 
 logger = logging.getLogger(__name__)
@@ -146,8 +147,15 @@ def _cancel_on_commit(call_id: str):
 
 def inference_server_charge(*, server: InferenceServer) -> None:
     """Where a server's GPU cost is recorded, once, in the transaction that ends it: the
-    dashboard's day rollup (and the school's GPU budget)."""
+    dashboard's day rollup and the school's GPU budget ledger."""
     server_rollup_add(server=server)
+    budget_charge_server(
+        school=server.school,
+        seconds=int((server.stopped_at - server.created_at).total_seconds()),
+        gpu=server.gpu_type,
+        classroom=server.training.classroom,
+        note=server.training.model_name,
+    )
 
 
 def _end(server: InferenceServer, status: str, reason: str):
