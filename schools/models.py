@@ -329,6 +329,9 @@ class AuditAction(models.TextChoices):
     MODEL_RATED = "model_rated", _("model rated")
     API_TOKEN_CREATED = "api_token_created", _("API token made")
     API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
+    ASSIGNMENT_PUBLISHED = "assignment_published", _("assignment published")
+    ASSIGNMENT_HANDED_IN = "assignment_handed_in", _("assignment handed in")
+    ASSIGNMENT_GRADED = "assignment_graded", _("assignment graded")
 
 
 class AuditEvent(SchoolOwned):

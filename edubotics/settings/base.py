@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "djstripe",
     "schools",
     "training",
+    "assignments",
     "billing",
     "analytics",
     "edubotics",  # project-wide management commands (seed_demo)
