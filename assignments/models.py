@@ -2,7 +2,7 @@
 
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from schools.models import Classroom, Membership, SchoolOwned
@@ -80,22 +80,22 @@ class Assignment(SchoolOwned):
     def training_problem(self, *, dataset: str, policy_type: str, steps, cost_eur) -> str:
         """Why a training does not fit this assignment ("" when it does), for the student."""
         if not self.is_published:
-            return _gettext("This assignment is not published yet.")
+            return gettext("This assignment is not published yet.")
         allowed = self.allowed_datasets
         if allowed and dataset.lower() not in {name.lower() for name in allowed}:
-            return _gettext("This assignment allows these datasets: %(names)s.") % {
+            return gettext("This assignment allows these datasets: %(names)s.") % {
                 "names": ", ".join(allowed)
             }
         if policy_type != self.policy_type:
-            return _gettext("This assignment is trained with %(policy)s.") % {
+            return gettext("This assignment is trained with %(policy)s.") % {
                 "policy": self.get_policy_type_display()
             }
         if self.max_steps and steps and steps > self.max_steps:
-            return _gettext("This assignment allows at most %(steps)d steps.") % {
+            return gettext("This assignment allows at most %(steps)d steps.") % {
                 "steps": self.max_steps
             }
         if self.max_cost_eur is not None and cost_eur is not None and cost_eur > self.max_cost_eur:
-            return _gettext(
+            return gettext(
                 "This training would cost about %(cost)s €; the assignment allows %(limit)s €."
             ) % {"cost": cost_eur, "limit": self.max_cost_eur}
         return ""
@@ -175,7 +175,7 @@ class Submission(SchoolOwned):
         if self.assignment.grading == Grading.PASS_FAIL:
             if self.passed is None:
                 return ""
-            return _gettext("passed") if self.passed else _gettext("not passed")
+            return gettext("passed") if self.passed else gettext("not passed")
         if self.grade is None:
             return ""
         number = f"{self.grade.normalize():f}".replace(".", ",")
