@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from schools.access import classrooms_taught_by
 from schools.audit import audit_record
 from schools.errors import ApplicationError
 from schools.models import AuditAction, Classroom, Membership, Role
@@ -27,7 +28,15 @@ ASSIGNMENT_FIELDS = (
 
 
 def _check_classroom(actor: Membership, classroom: Classroom):
-    if actor.role == Role.STUDENT or classroom.school_id != actor.school_id:
+    """Admins and the classroom's teachers write its assignments and grade them."""
+    if (
+        actor.role == Role.STUDENT
+        or classroom.school_id != actor.school_id
+        or (
+            actor.role == Role.TEACHER
+            and not Classroom.objects.filter(classrooms_taught_by(actor), pk=classroom.pk).exists()
+        )
+    ):
         raise ApplicationError(_("Teachers write assignments for their own classrooms."))
     if classroom.is_archived:
         raise ApplicationError(_("The classroom is archived."), field="classroom")

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from assignments.models import Grading, HandInState, Submission
 from assignments.selectors import hand_in_overview
-from assignments.services import submission_grade, submission_hand_in
+from assignments.services import assignment_create, submission_grade, submission_hand_in
 from schools.errors import ApplicationError
 from schools.models import AuditAction, AuditEvent
 from tests.conftest import client_for
@@ -114,6 +114,19 @@ def test_a_student_cannot_write_or_publish(as_student, classroom):
         as_student.post(url(classroom.school, "assignment_publish", assignment.pk)).status_code
         == 404
     )
+
+
+def test_a_teacher_writes_and_grades_only_for_their_own_classrooms(classroom, student):
+    colleague = ClassroomFactory(school=classroom.school).primary_teacher
+    with pytest.raises(ApplicationError, match="their own classrooms"):
+        assignment_create(actor=colleague, classroom=classroom, title="x", due_at=DUE)
+    assignment = AssignmentFactory(classroom=classroom)
+    submission = submission_hand_in(
+        actor=student, assignment=assignment, training=finished_model(student, assignment)
+    )
+    with pytest.raises(ApplicationError, match="their own classrooms"):
+        submission_grade(actor=colleague, submission=submission, feedback="", grade=Decimal(1))
+    assert not classroom.assignments.exclude(pk=assignment.pk).exists()
 
 
 def test_reuse_copies_it_as_a_draft_for_another_classroom(as_teacher, teacher, classroom):
@@ -304,8 +317,12 @@ def test_the_assignment_pages_are_flat_at_any_size(
     for _ in range(count):
         AssignmentFactory(classroom=classroom)
         student = EnrollmentFactory(classroom=classroom).student
-        submission_hand_in(
+        submission = submission_hand_in(
             actor=student, assignment=assignment, training=finished_model(student, assignment)
+        )
+    for _ in range(count):  # the last hand-in's model ran on the robot that often
+        ControlSession.objects.create(
+            school=classroom.school, student=student, training=submission.training, rating=3
         )
     slug = classroom.school.slug
     pages = {
@@ -315,6 +332,8 @@ def test_the_assignment_pages_are_flat_at_any_size(
         url(classroom.school, "assignment_detail", assignment.pk): 7,
         # session, user, membership, the classroom, assignments, hand-ins, students
         url(classroom.school, "assignment_grade_book", classroom.pk): 7,
+        # session, user, membership, the hand-in, its sessions, switcher
+        url(classroom.school, "submission_detail", submission.pk): 6,
     }
     as_teacher.get(f"/s/{slug}/")
     for page, queries in pages.items():
