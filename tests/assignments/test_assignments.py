@@ -175,6 +175,8 @@ def test_a_training_for_an_assignment_keeps_to_its_dataset_policy_and_limits(
     )
     training = Training.objects.get()
     assert response.status_code == 302
+    back = as_student.get(response["Location"]).content.decode()  # the training's page
+    assert url(classroom.school, "assignment_detail", assignment.pk) in back
     assert (training.assignment, training.classroom, training.steps) == (assignment, classroom, 300)
     assignment.max_cost_eur = Decimal("0.01")
     assignment.save()
@@ -370,3 +372,16 @@ def test_a_students_home_with_open_assignments_is_flat(
     with django_assert_num_queries(11):  # the home as before, and one for the open assignments
         page = as_student.get(home).content.decode()
     assert page.count("Greifen lernen") == count and "Schon abgegeben" not in page
+
+
+def test_a_german_school_reads_its_assignments_in_german(as_student, classroom):
+    classroom.school.language = "de"
+    classroom.school.save()
+    assignment = AssignmentFactory(classroom=classroom, title="Würfel greifen")
+    home = as_student.get(url(classroom.school, "dashboard")).content.decode()
+    assert "Offene Aufgaben" in home
+    page = as_student.get(url(classroom.school, "assignment_detail", assignment.pk))
+    text = page.content.decode()
+    assert (
+        "Deine Trainings für diese Aufgabe" in text and "Training für diese Aufgabe starten" in text
+    )
