@@ -1,3 +1,6 @@
+"""Forms of the assignment pages: write, reuse, hand in, grade, and a training inside an
+assignment's limits."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 

@@ -3,7 +3,8 @@ students and hand-ins."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from schools.models import Classroom, Enrollment, Membership
@@ -20,11 +21,19 @@ def assignments_for_member(*, membership: Membership, classroom_id=None) -> Quer
     if classroom_id:
         assignments = assignments.filter(classroom_id=classroom_id)
     mine = Submission.objects.filter(assignment=OuterRef("pk"), student=membership)
+    # Counted in subqueries: joining hand-ins and enrollments at once would multiply the rows.
+    handed_in = Submission.objects.filter(assignment=OuterRef("pk"))
+    students = Enrollment.objects.filter(classroom=OuterRef("classroom"), student__is_active=True)
     return assignments.annotate(
-        handed_in_count=Count("submissions", distinct=True),
-        student_count=Count("classroom__enrollments", distinct=True),
+        handed_in_count=_count(handed_in, "assignment"),
+        student_count=_count(students, "classroom"),
         handed_in_by_me=Exists(mine),
     ).order_by("due_at", "pk")
+
+
+def _count(rows: QuerySet, by: str) -> Coalesce:
+    counted = rows.order_by().values(by).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
 
 
 def open_assignments(*, student: Membership, classroom_id=None) -> QuerySet[Assignment]:
@@ -42,12 +51,12 @@ class HandInRow:
 
 
 def hand_in_overview(*, assignment: Assignment, now=None) -> list[HandInRow]:
-    """One row per student of the classroom: handed in, late, missing (due and nothing there)
+    """One row per active student of the classroom: handed in, late, missing (due and nothing there)
     or still open; two queries."""
     now = now or timezone.now()
     enrollments = (
         Enrollment.objects.for_school(assignment.school)
-        .filter(classroom_id=assignment.classroom_id)
+        .filter(classroom_id=assignment.classroom_id, student__is_active=True)
         .select_related("student__user")
         .order_by("student__user__last_name", "student__user__first_name", "pk")
     )
@@ -130,7 +139,7 @@ def grade_book(*, classroom: Classroom) -> GradeBook:
     students = [
         e.student
         for e in Enrollment.objects.for_school(classroom.school)
-        .filter(classroom=classroom)
+        .filter(classroom=classroom, student__is_active=True)
         .select_related("student__user")
         .order_by("student__user__last_name", "student__user__first_name", "pk")
     ]
@@ -146,10 +155,8 @@ def classroom_completion(*, classroom: Classroom) -> QuerySet[Assignment]:
         Assignment.objects.for_school(classroom.school)
         .filter(classroom=classroom, published_at__isnull=False)
         .annotate(
-            handed_in_count=Count("submissions", distinct=True),
-            returned_count=Count(
-                "submissions", filter=Q(submissions__returned_at__isnull=False), distinct=True
-            ),
+            handed_in_count=Count("submissions"),
+            returned_count=Count("submissions", filter=Q(submissions__returned_at__isnull=False)),
         )
         .order_by("due_at", "pk")
     )
