@@ -31,6 +31,7 @@ urlpatterns = [
     path("s/<slug:school_slug>/models/", include("training.model_urls")),
     path("s/<slug:school_slug>/privacy/", include(privacy_urls)),
     path("legal/", include(legal_urls)),
+    path("s/<slug:school_slug>/assignments/", include("assignments.urls")),
     path("api/", include("edubotics.api")),
     path("", include("schools.urls")),
 ]

@@ -27,6 +27,7 @@ TABLE_LABELS = {
     "control_sessions": gettext_lazy(
         "AI control sessions (ratings kept without a name, feedback deleted)"
     ),
+    "hand_ins": gettext_lazy("assignment hand-ins with feedback and grades (deleted)"),
     "inference_servers": gettext_lazy(
         "inference servers (deleted; their GPU time stays in the school's totals)"
     ),

@@ -367,6 +367,9 @@ class AuditAction(models.TextChoices):
     DATA_EXPORTED = "data_exported", _("data exported")
     ERASURE_REQUESTED = "erasure_requested", _("erasure requested")
     MEMBER_ERASED = "member_erased", _("member's data erased")
+    ASSIGNMENT_PUBLISHED = "assignment_published", _("assignment published")
+    ASSIGNMENT_HANDED_IN = "assignment_handed_in", _("assignment handed in")
+    ASSIGNMENT_GRADED = "assignment_graded", _("assignment graded")
 
 
 class AuditEvent(SchoolOwned):

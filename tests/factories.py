@@ -1,9 +1,13 @@
 """factory_boy factories. A child takes its school from its parent, so tenants never mix by accident."""
 
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from assignments.models import Assignment
 from schools.models import Classroom, Enrollment, Invitation, Membership, Role, School, User
 from training.models import Training
 
@@ -103,3 +107,17 @@ class TrainingFactory(DjangoModelFactory):
     steps = 200
     batch_size = 60
     progress_total = 200
+
+
+class AssignmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Assignment
+
+    classroom = factory.SubFactory(ClassroomFactory)
+    school = factory.SelfAttribute("classroom.school")
+    created_by = factory.SelfAttribute("classroom.primary_teacher")
+    title = factory.Sequence(lambda n: f"Greifen lernen {n}")
+    instructions = "Trainiere ein **ACT**-Modell."
+    datasets = "edubotics-demo/so101-pick-place"
+    due_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    published_at = factory.LazyFunction(timezone.now)

@@ -3,6 +3,7 @@
 from django.core.management import call_command
 from django.test import Client
 
+from assignments.models import Assignment, Submission
 from schools.models import Classroom, Enrollment, Membership, School
 from training.models import BudgetEntry, ControlSession, Status, Training
 
@@ -25,6 +26,9 @@ def test_the_demo_school_loads_twice_without_duplicates_and_its_logins_work(
     assert BudgetEntry.objects.filter(school=school).count() == 60 * 2 + 1 + 1
     assert "edubotics-demo" in capsys.readouterr().out
     anna = Membership.objects.get(school=school, user__username="demo.anna")
+    assert Assignment.objects.filter(school=school, published_at__isnull=False).count() == 2
+    graded = Submission.objects.get(school=school, returned_at__isnull=False)
+    assert graded.student == anna and Submission.objects.filter(school=school).count() == 3
     assert ControlSession.objects.filter(school=school, rating__isnull=False).exists()
     open_session = ControlSession.objects.get(school=school, ended_at__isnull=True)
     assert open_session.student == anna  # hers to rate on the model page
@@ -36,7 +40,7 @@ def test_the_demo_school_loads_twice_without_duplicates_and_its_logins_work(
         ).status_code
         == 302
     )
-    assert client.get("/s/demo/").status_code == 200
+    assert "Mit wenigen Schritten gut greifen" in client.get("/s/demo/").content.decode()
     model_id = open_session.training_id
     assert "Bewerte deine Sitzung" in client.get(f"/s/demo/models/{model_id}/").content.decode()
     assert "config.json" in client.get(f"/s/demo/models/{model_id}/files/").content.decode()

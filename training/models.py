@@ -64,6 +64,15 @@ class Training(SchoolOwned):
         related_name="+",
         verbose_name=_("started by"),
     )
+    # Kept as a string: the assignments app builds on this one.
+    assignment = models.ForeignKey(
+        "assignments.Assignment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="trainings",
+        verbose_name=_("assignment"),
+    )
     model_name = models.CharField(_("model name"), max_length=120)
     dataset = models.CharField(
         _("dataset"),

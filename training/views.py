@@ -86,13 +86,22 @@ def training_new(request):
         None if membership.role == Role.STUDENT else students_taught_by(membership=membership)
     )
     form = TrainingForm(request.POST or None, students=students, initial=_form_initial(request))
+    return training_form_page(request, form)
+
+
+def training_form_page(request, form, *, assignment=None):
+    """Check the dataset and estimate, or start: the new-training page, also for an assignment
+    (whose dataset, policy and limits the start checks)."""
+    membership = request.membership
     checked = None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         student = data.pop("student", None) or membership
         try:
             if request.POST.get("action") == "start":
-                training = training_start(actor=membership, student=student, **data)
+                training = training_start(
+                    actor=membership, student=student, assignment=assignment, **data
+                )
                 if training.status == Status.AWAITING_APPROVAL:
                     messages.info(
                         request,
@@ -126,7 +135,11 @@ def training_new(request):
             }
         except ApplicationError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
-    return render(request, "training/new.html", {"form": form, "checked": checked})
+    return render(
+        request,
+        "training/new.html",
+        {"form": form, "checked": checked, "assignment": assignment},
+    )
 
 
 def training_detail(request, training_id):

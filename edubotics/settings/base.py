@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "djstripe",
     "schools",
     "training",
+    "assignments",
     "billing",
     "analytics",
     "privacy",

@@ -167,8 +167,9 @@ def test_dashboards_take_the_same_queries_at_any_size(
     School.objects.filter(pk=school.pk).update(seat_limit=None)
     client = client_for(admin)
     pages = {
-        # session, user, membership, classroom, students, active trainings, counted, per day, switcher
-        reverse("classroom_progress", args=[school.slug, classroom.pk]): 9,
+        # session, user, membership, classroom, students, active trainings, counted, per day,
+        # assignments with their hand-ins, switcher
+        reverse("classroom_progress", args=[school.slug, classroom.pk]): 10,
         reverse("dashboard", args=[school.slug]): 14,  # + trainings awaiting approval
         reverse(
             "student_progress",

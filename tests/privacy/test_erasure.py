@@ -6,13 +6,21 @@ from pathlib import Path
 
 from django.core import serializers
 from django.urls import reverse
+from django.utils import timezone
 
 from analytics.selectors import school_overview
+from assignments.models import Submission
 from privacy.models import DataExport, ErasureRequest
 from schools.models import AuditAction, AuditEvent, Membership, User
 from tests.conftest import client_for
-from tests.factories import AdminFactory
-from training.models import ControlSession, Training, TrainingDay
+from tests.factories import AdminFactory, AssignmentFactory
+from training.models import (
+    ControlSession,
+    InferenceServer,
+    ServerStatus,
+    Training,
+    TrainingDay,
+)
 from training.services.rollup import training_days_recounted
 
 NAMES = ("Jürgen", "Müller-Weiß", "juergen.mw")
@@ -168,3 +176,40 @@ def test_other_schools_neither_ask_nor_dismiss(jurgen, outsider, as_teacher, tea
     dismiss = reverse("erasure_dismiss", args=[outsider.school.slug, erasure.pk])
     assert other_admin.post(dismiss).status_code == 404
     assert ErasureRequest.objects.exists()
+
+
+def jurgens_model(jurgen):
+    return Training.objects.get(hub_model_id="edubotics-ai/goethe-act-jurgen1")
+
+
+def test_erasure_takes_hand_ins_and_stopped_servers_and_waits_for_a_running_one(
+    as_admin, jurgen, media
+):
+    model = jurgens_model(jurgen)
+    assignment = AssignmentFactory(classroom=model.classroom)
+    Submission.objects.create(
+        school=jurgen.school,
+        assignment=assignment,
+        student=jurgen,
+        training=model,
+        handed_in_at=timezone.now(),
+        reflection="Jürgen hat gut gegriffen.",
+    )
+    server = InferenceServer.objects.create(
+        school=jurgen.school,
+        training=model,
+        started_by=jurgen,
+        gpu_type="A10G",
+        cost_per_hour_eur=1,
+    )
+    response = as_admin.post(erase_url(jurgen), {"confirm": "yes", "hub_models": "keep"})
+    assert Membership.objects.filter(pk=jurgen.pk).exists()  # refused: the server still runs
+    page = as_admin.get(response.url if response.status_code == 302 else erase_url(jurgen))
+    assert "inference server is still running" in page.content.decode()
+
+    InferenceServer.objects.filter(pk=server.pk).update(
+        status=ServerStatus.STOPPED, stopped_at=timezone.now()
+    )
+    as_admin.post(erase_url(jurgen), {"confirm": "yes", "hub_models": "keep"})
+    assert not Membership.objects.filter(pk=jurgen.pk).exists()
+    assert not Submission.objects.exists() and not InferenceServer.objects.exists()

@@ -10,11 +10,13 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from assignments.models import Submission
 from schools.models import StudentImport
 from schools.services.tokens import api_token_create
 from tests.conftest import client_for
 from tests.factories import (
     AdminFactory,
+    AssignmentFactory,
     EnrollmentFactory,
     InvitationFactory,
     SchoolFactory,
@@ -22,7 +24,7 @@ from tests.factories import (
 )
 from training.models import ControlSession, InferenceServer, Status
 
-OUR_APPS = ("schools.", "training.", "billing.", "analytics.", "edubotics.")
+OUR_APPS = ("schools.", "training.", "assignments.", "billing.", "analytics.", "edubotics.")
 # Patterns of ours with a parameter that is not a tenant object id, and why that is safe.
 NOT_TENANT_IDS = {
     "invitation_accept": "the token is the secret of the invitation; it names its own school",
@@ -52,7 +54,9 @@ def our_patterns(resolver=None, prefix=""):
 @pytest.fixture
 def school_b(db):
     enrollment = EnrollmentFactory(classroom__school=SchoolFactory(slug="school-b"))
+    assignment = AssignmentFactory(classroom=enrollment.classroom)
     return {
+        "assignment_id": assignment.pk,
         "classroom_id": enrollment.classroom.pk,
         "member_id": enrollment.student.pk,
         "invitation_id": InvitationFactory(school=enrollment.school).pk,
@@ -73,6 +77,13 @@ def school_b(db):
             started_by=enrollment.student,
             gpu_type="A10G",
             cost_per_hour_eur=1,
+        ).pk,
+        "submission_id": Submission.objects.create(
+            school=enrollment.school,
+            assignment=assignment,
+            student=enrollment.student,
+            training=training,
+            handed_in_at=assignment.due_at,
         ).pk,
         "api_token_id": api_token_create(actor=enrollment.student)[0].pk,
         "import_id": StudentImport.objects.create(

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -410,10 +411,12 @@ def training_retry(*, training: Training, staff_label: str) -> Training:
 
 
 def trainings_release_off_peak(*, limit: int) -> list[int]:
-    """The nightly window: queue waiting off-peak trainings, oldest first, a bounded batch."""
+    """The nightly window: queue waiting off-peak trainings, a bounded batch. Assignment
+    trainings go first, soonest due first (a due date is required, so free practice, without
+    one, comes last), then the oldest."""
     ids = list(
         Training.objects.filter(status=Status.PENDING, off_peak=True)
-        .order_by("created_at")
+        .order_by(F("assignment__due_at").asc(nulls_last=True), "created_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
     Training.objects.filter(pk__in=ids).update(off_peak=False)

@@ -104,7 +104,12 @@ def training_start(
     learning_rate: float | None = None,
     object_description: str = "",
     off_peak: bool = False,
+    assignment=None,
 ) -> Training:
+    """``assignment``: the published assignment the training is for; its classroom, dataset,
+    policy and limits apply."""
+    if assignment is not None:
+        classroom = assignment.classroom
     _check_student(actor, student, classroom)
     if policy_type == PolicyType.ACT_BBOX and not object_description.strip():
         raise ApplicationError(
@@ -118,6 +123,15 @@ def training_start(
     guess = estimate(
         policy=policy_type, steps=steps, batch_size=batch_size, epochs=epochs, frames=info.frames
     )
+    if assignment is not None and (
+        problem := assignment.training_problem(
+            dataset=info.repo_id,
+            policy_type=policy_type,
+            steps=guess.steps,
+            cost_eur=guess.cost_eur,
+        )
+    ):
+        raise ApplicationError(problem)
     with transaction.atomic():
         school = School.objects.select_for_update().get(pk=actor.school_id)
         check_limits(school, student, off_peak)
@@ -141,6 +155,7 @@ def training_start(
             epochs=epochs,
             learning_rate=learning_rate,
             off_peak=off_peak,
+            assignment=assignment,
             model_name=model_repo_id(
                 school_slug=school.slug, policy=policy_type, short_id=short_id
             ),

@@ -6,6 +6,7 @@ import json
 import random
 import tempfile
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
@@ -15,6 +16,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from assignments.models import Assignment, Submission
+from assignments.services import assignment_create, assignment_publish, submission_grade
 from billing.models import BillingAccount
 from billing.services.accounts import limits_override
 from schools.models import Classroom, Enrollment, Membership, Role, School, User
@@ -70,6 +73,8 @@ class Command(BaseCommand):
             students.append(username)
         if not Training.objects.for_school(school).exists():
             self._history(school, classroom)
+        if not Assignment.objects.for_school(school).exists():
+            self._assignments(classroom, teacher)
         if not settings.HF_TOKEN:  # the local Hub folder gets the demo dataset and models
             self.stdout.write(
                 f"  demo dataset: {DEMO_REPO_ID} in {make_demo_dataset(settings.HUB_LOCAL_DIR)}"
@@ -158,6 +163,66 @@ class Command(BaseCommand):
             ControlSession.objects.create(
                 school=school, student=newest[0].student, training=newest[0]
             )
+
+    def _assignments(self, classroom, teacher):
+        """One assignment past its due date with hand-ins (on time, late, one graded, two
+        missing), and one still open for the students' home pages."""
+        now = timezone.now()
+        common = {
+            "datasets": DEMO_REPO_ID,
+            "policy_type": "ACT",
+            "max_steps": 8000,
+            "max_cost_eur": Decimal("2.50"),
+        }
+        past = assignment_create(
+            actor=teacher,
+            classroom=classroom,
+            title="Erste Schritte: Würfel greifen",
+            instructions=(
+                "Trainiere ein **ACT**-Modell auf dem Demo-Datensatz und teste es am Roboter.\n\n"
+                "- Wie tief ist der Loss am Ende?\n- Wie oft greift der Roboter den Würfel?"
+            ),
+            due_at=now - timedelta(days=3),
+            **common,
+        )
+        assignment_publish(actor=teacher, assignment=past)
+        for username, late in (("demo.anna", False), ("demo.ben", True), ("demo.can", False)):
+            model = (
+                Training.objects.for_school(classroom.school)
+                .filter(student__user__username=username, status=Status.COMPLETED)
+                .order_by("-completed_at")
+                .first()
+            )
+            if model is None:
+                continue
+            model.assignment = past
+            model.save(update_fields=["assignment"])
+            submission = Submission.objects.create(
+                school=classroom.school,
+                assignment=past,
+                student=model.student,
+                training=model,
+                reflection="Mit mehr Schritten sank der Loss, aber der Griff blieb unsicher.",
+                handed_in_at=past.due_at + timedelta(hours=20 if late else -20),
+            )
+            if username == "demo.anna":
+                submission_grade(
+                    actor=teacher,
+                    submission=submission,
+                    feedback="Sehr gute Reflexion. Probiere als Nächstes mehr Episoden.",
+                    grade=Decimal("1.7"),
+                )
+        assignment_publish(
+            actor=teacher,
+            assignment=assignment_create(
+                actor=teacher,
+                classroom=classroom,
+                title="Mit wenigen Schritten gut greifen",
+                instructions="Schaffst du einen Loss unter 0,05 mit höchstens **4000** Schritten?",
+                due_at=now + timedelta(days=7),
+                **common | {"max_steps": 4000},
+            ),
+        )
 
     def _model_files(self, school):
         """The seeded models' folders in the local Hub (card, config, metrics), so they download."""
