@@ -33,11 +33,11 @@ test: setup
 	.ci/migrations-roundtrip $(PY)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# Re-extract the strings, fill in the German from locale/de_translations.py, rebuild the
-# committed .mo (needs GNU gettext: apt-get install gettext).
+# Re-extract the strings into locale/de/LC_MESSAGES/django.po (the one source of German: write
+# each new msgstr there, or in Poedit/Weblate) and rebuild the committed .mo (needs GNU gettext:
+# apt-get install gettext). A test fails on any untranslated or fuzzy entry.
 messages: setup
 	$(PY) manage.py makemessages --locale de --ignore ".venv/*" --ignore "tests/*" --ignore "locale/*" --ignore "bench/*" --no-obsolete
-	$(PY) locale/de_translations.py
 	$(PY) manage.py compilemessages --locale de --ignore ".venv/*"
 
 # Benchmarks (not tests): need PostgreSQL and Redis in DATABASE_URL / CELERY_BROKER_URL (a database
