@@ -27,6 +27,7 @@ urlpatterns = [
     path("s/<slug:school_slug>/billing/", include("billing.urls")),
     path("s/<slug:school_slug>/trainings/", include("training.urls")),
     path("s/<slug:school_slug>/models/", include("training.model_urls")),
+    path("s/<slug:school_slug>/import/", include("legacy.urls")),
     path("api/", include("edubotics.api")),
     path("", include("schools.urls")),
 ]

@@ -329,6 +329,8 @@ class AuditAction(models.TextChoices):
     MODEL_RATED = "model_rated", _("model rated")
     API_TOKEN_CREATED = "api_token_created", _("API token made")
     API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
+    LEGACY_IMPORTED = "legacy_imported", _("earlier data imported")
+    LEGACY_IMPORT_UNDONE = "legacy_import_undone", _("import undone")
 
 
 class AuditEvent(SchoolOwned):

@@ -7,7 +7,7 @@ from django.apps import apps
 from schools.models import SchoolOwned
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["schools", "training", "billing", "analytics", "edubotics"]
+APPS = ["schools", "training", "billing", "analytics", "legacy", "edubotics"]
 THIN_FILES = ("views.py", "api.py", "tasks.py")
 # Models that are not owned by one school, and why.
 GLOBAL_MODELS = {

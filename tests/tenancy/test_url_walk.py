@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from legacy.models import ImportBatch
 from schools.models import StudentImport
 from schools.services.tokens import api_token_create
 from tests.conftest import client_for
@@ -22,7 +23,7 @@ from tests.factories import (
 )
 from training.models import ControlSession, Status
 
-OUR_APPS = ("schools.", "training.", "billing.", "analytics.", "edubotics.")
+OUR_APPS = ("schools.", "training.", "billing.", "analytics.", "legacy.", "edubotics.")
 # Patterns of ours with a parameter that is not a tenant object id, and why that is safe.
 NOT_TENANT_IDS = {
     "invitation_accept": "the token is the secret of the invitation; it names its own school",
@@ -73,6 +74,7 @@ def school_b(db):
             started_by=enrollment.classroom.primary_teacher,
             total=1,
         ).pk,
+        "batch_id": ImportBatch.objects.create(school=enrollment.school).pk,
     }
 
 
