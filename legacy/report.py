@@ -68,7 +68,7 @@ def undo_lines(result: dict) -> list[str]:
             "  "
             + _("%(object)s (%(table)s %(id)s): %(because)s")
             % {
-                "object": kept["kept"],
+                "object": ", ".join(kept["kept"]),
                 "table": kept["table"],
                 "id": kept["id"],
                 "because": "; ".join(kept["because"]),

@@ -201,6 +201,10 @@ def _made_since(obj, ours: set[tuple[str, str]]) -> list:
     return [o for o in touched if o != obj and (o._meta.label_lower, str(o.pk)) not in ours]
 
 
+def _label(obj) -> str:
+    return f"{obj._meta.verbose_name} “{obj}”"
+
+
 def legacy_undo(
     *, school: School, batch_id: int, actor: Membership | None = None, actor_label: str = ""
 ) -> dict:
@@ -216,30 +220,35 @@ def legacy_undo(
             raise ApplicationError(_("This import was undone already."))
         rows = list(batch.rows.select_related("content_type").order_by("-pk"))
         ours = {(f"{r.content_type.app_label}.{r.content_type.model}", r.object_id) for r in rows}
-        removed, kept, gone = Counter(), [], []
+        # What came from one earlier row (an account, its address, membership and enrollment)
+        # goes or stays together, newest first.
+        units: dict[tuple[str, str], list] = {}
+        gone = [row.pk for row in rows if not row.created]  # only linked: the account stays
         for row in rows:
-            if not row.created:
-                gone.append(row.pk)  # only linked: the account stays, the link goes
-                continue
-            model = row.content_type.model_class()
-            obj = model._default_manager.filter(pk=row.object_id).first()
-            if obj is None:
-                gone.append(row.pk)
-                continue
-            if blockers := _made_since(obj, ours):
-                ours.discard((obj._meta.label_lower, str(obj.pk)))
+            if row.created:
+                obj = row.content_type.model_class()._default_manager.filter(pk=row.object_id)
+                units.setdefault((row.table, row.legacy_id), []).append((row, obj.first()))
+        removed, kept = Counter(), []
+        for (table, legacy_id), unit in units.items():
+            gone.extend(row.pk for row, obj in unit if obj is None)  # deleted by someone since
+            objects = [obj for _row, obj in unit if obj is not None]
+            blockers = [b for obj in objects for b in _made_since(obj, ours)]
+            if blockers:
+                ours.difference_update((o._meta.label_lower, str(o.pk)) for o in objects)
                 kept.append(
                     {
-                        "table": row.table,
-                        "id": row.legacy_id,
-                        "kept": f"{obj._meta.verbose_name} “{obj}”",
-                        "because": [f"{b._meta.verbose_name} “{b}”" for b in blockers[:3]],
+                        "table": table,
+                        "id": legacy_id,
+                        "kept": [_label(o) for o in objects],
+                        "because": list(dict.fromkeys(_label(b) for b in blockers))[:3],
                     }
                 )
                 continue
-            obj.delete()
-            removed[str(obj._meta.verbose_name_plural)] += 1
-            gone.append(row.pk)
+            for row, obj in unit:
+                if obj is not None:
+                    obj.delete()
+                    removed[str(obj._meta.verbose_name_plural)] += 1
+                    gone.append(row.pk)
         ImportedRow.objects.filter(pk__in=gone).delete()
         batch.undone_at = timezone.now()
         batch.save(update_fields=["undone_at"])

@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.management import call_command
 
@@ -148,18 +149,22 @@ def test_undo_removes_what_the_batch_made_and_keeps_what_people_made_since(schoo
 
     result = legacy_undo(school=school, batch_id=batch)
 
-    assert [kept["id"] for kept in result["kept"]] == ["s-0002", "s-0002"]  # membership, account
+    # Anna with her account, address and enrollment; so her teacher's classroom and the teacher.
+    assert [kept["id"] for kept in result["kept"]] == ["s-0002", "t-0001"]
+    assert result["kept"][0]["because"] == ["training “neu”"]
+    assert EmailAddress.objects.filter(user=anna.user, verified=False).exists()
     assert Training.objects.filter(pk=made_since.pk).exists()
     assert Membership.objects.filter(pk=anna.pk).exists()
     assert not Training.objects.filter(model_name__startswith="phospho-app/").exists()
     assert not User.objects.filter(email="juergen.mueller@gymnasium-köln.de").exists()
     after = counts()
     assert after["Training"] == before["Training"] + 1
-    assert after["Membership"] == before["Membership"] + 1
+    assert after["Membership"] == before["Membership"] + 2
+    assert after["Enrollment"] == before["Enrollment"] + 1
     assert ImportBatch.objects.get(pk=batch).undone_at is not None
     # Imported again, the kept member is not doubled.
     report = legacy_import(school=school, folder=EXPORT, dry_run=False)
-    assert report["tables"]["users"]["already_imported"] == 1
+    assert report["tables"]["users"]["already_imported"] == 2
     assert Membership.objects.filter(user__email="anna.schmidt@schule.de").count() == 1
 
 

@@ -2,9 +2,11 @@
 
 from pathlib import Path
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from legacy.models import ImportBatch
 from schools.models import Membership
@@ -72,3 +74,17 @@ def test_staff_import_into_any_school_from_the_django_admin(school):
     response = staff.post(url, {"school": school.pk, "files": export_files()})
     assert "Import" in response.content.decode() and "saved" in response.content.decode()
     assert ImportBatch.objects.get(school=school).started_by_label.startswith("staff: ")
+
+
+@pytest.mark.parametrize("batches", [3, 30])
+def test_the_page_lists_imports_with_a_flat_query_count(
+    as_admin, school, batches, django_assert_num_queries
+):
+    finished = timezone.now()
+    ImportBatch.objects.bulk_create(
+        ImportBatch(school=school, finished_at=finished, started_by_label="Frau Admin")
+        for _ in range(batches)
+    )
+    with django_assert_num_queries(8):
+        response = as_admin.get(reverse("legacy_import", args=[school.slug]))
+    assert response.content.decode().count("/undo/") == batches
