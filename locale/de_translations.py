@@ -759,6 +759,7 @@ DE = {
     "Imports": "Übernahmen",
     "By": "Von",
     "Undo": "Rückgängig machen",
+    "The school now has %(active)d active students and %(seats)d seats: choose a larger package before adding more.": "Die Schule hat jetzt %(active)d aktive Schüler:innen und %(seats)d Plätze: Wählen Sie ein größeres Paket, bevor Sie weitere hinzufügen.",
 }
 
 ENTRY = re.compile(r'^(msgid(?:_plural)?) ((?:".*"\n)+)', re.M)

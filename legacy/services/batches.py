@@ -3,7 +3,7 @@
 import contextlib
 import hashlib
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -190,19 +190,56 @@ def _source_values(run: ImportRun, fields, row: SourceRow | None) -> dict | None
     return {k: v for k, v in values.items() if k not in NOT_FROM_THE_SOURCE}
 
 
-def _made_since(obj, ours: set[tuple[str, str]]) -> list:
-    """What deleting ``obj`` would delete, block or change that is not the batch's own."""
+def _made_since(objects: list, ours: set[tuple[str, str]]) -> list:
+    """What deleting ``objects`` would delete, block or change that is not the batch's own."""
     collector = NestedObjects(using="default")
-    collector.collect([obj])
+    by_model = defaultdict(list)
+    for obj in objects:
+        by_model[type(obj)].append(obj)
+    for same_model in by_model.values():
+        collector.collect(same_model)
     touched = [o for objs in collector.model_objs.values() for o in objs]
     for updates in collector.field_updates.values():
         touched.extend(o for objs in updates for o in objs)
     touched.extend(collector.protected)
-    return [o for o in touched if o != obj and (o._meta.label_lower, str(o.pk)) not in ours]
+    return [o for o in touched if (o._meta.label_lower, str(o.pk)) not in ours]
+
+
+def _delete_newest_first(unit: list) -> Counter:
+    """Deletes a unit's objects model by model, newest first (a child before its parent)."""
+    removed, by_model = Counter(), {}
+    for _row, obj in unit:  # newest first
+        if obj is not None:
+            by_model.setdefault(type(obj), []).append(obj.pk)
+            removed[str(obj._meta.verbose_name_plural)] += 1
+    for model, pks in by_model.items():
+        model._default_manager.filter(pk__in=pks).delete()
+    return removed
 
 
 def _label(obj) -> str:
     return f"{obj._meta.verbose_name} “{obj}”"
+
+
+def _undo_unit_by_unit(units: dict, ours: set, removed: Counter, gone: list) -> list[dict]:
+    """Removes each unit unless something made since needs it; returns what was kept, and why."""
+    kept = []
+    for (table, legacy_id), unit in units.items():
+        objects = [obj for _row, obj in unit if obj is not None]
+        if blockers := _made_since(objects, ours):
+            ours.difference_update((o._meta.label_lower, str(o.pk)) for o in objects)
+            kept.append(
+                {
+                    "table": table,
+                    "id": legacy_id,
+                    "kept": [_label(o) for o in objects],
+                    "because": list(dict.fromkeys(_label(b) for b in blockers))[:3],
+                }
+            )
+        else:
+            removed.update(_delete_newest_first(unit))
+            gone.extend(row.pk for row, obj in unit if obj is not None)
+    return kept
 
 
 def legacy_undo(
@@ -222,33 +259,25 @@ def legacy_undo(
         ours = {(f"{r.content_type.app_label}.{r.content_type.model}", r.object_id) for r in rows}
         # What came from one earlier row (an account, its address, membership and enrollment)
         # goes or stays together, newest first.
-        units: dict[tuple[str, str], list] = {}
         gone = [row.pk for row in rows if not row.created]  # only linked: the account stays
-        for row in rows:
-            if row.created:
-                obj = row.content_type.model_class()._default_manager.filter(pk=row.object_id)
-                units.setdefault((row.table, row.legacy_id), []).append((row, obj.first()))
+        found = {}
+        for content_type in {row.content_type for row in rows}:
+            pks = [int(r.object_id) for r in rows if r.content_type == content_type]
+            found[content_type.pk] = content_type.model_class()._default_manager.in_bulk(pks)
+        units: dict[tuple[str, str], list] = {}
+        everything = [
+            (row, found[row.content_type_id].get(int(row.object_id))) for row in rows if row.created
+        ]
+        for row, obj in everything:
+            units.setdefault((row.table, row.legacy_id), []).append((row, obj))
         removed, kept = Counter(), []
-        for (table, legacy_id), unit in units.items():
-            gone.extend(row.pk for row, obj in unit if obj is None)  # deleted by someone since
-            objects = [obj for _row, obj in unit if obj is not None]
-            blockers = [b for obj in objects for b in _made_since(obj, ours)]
-            if blockers:
-                ours.difference_update((o._meta.label_lower, str(o.pk)) for o in objects)
-                kept.append(
-                    {
-                        "table": table,
-                        "id": legacy_id,
-                        "kept": [_label(o) for o in objects],
-                        "because": list(dict.fromkeys(_label(b) for b in blockers))[:3],
-                    }
-                )
-                continue
-            for row, obj in unit:
-                if obj is not None:
-                    obj.delete()
-                    removed[str(obj._meta.verbose_name_plural)] += 1
-                    gone.append(row.pk)
+        gone.extend(row.pk for row, obj in everything if obj is None)  # deleted by someone since
+        if not _made_since([obj for _row, obj in everything if obj is not None], ours):
+            # Nothing made since (the usual case): all at once, quickly.
+            removed = _delete_newest_first(everything)
+            gone.extend(row.pk for row, obj in everything if obj is not None)
+        else:
+            kept = _undo_unit_by_unit(units, ours, removed, gone)
         ImportedRow.objects.filter(pk__in=gone).delete()
         batch.undone_at = timezone.now()
         batch.save(update_fields=["undone_at"])

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from billing.models import BillingAccount
 from schools.models import Classroom, Enrollment, Membership, Role, User
+from schools.services.seats import seats_used
 
 from ..source import Skip, SourceRow
 from .run import ImportRun
@@ -181,7 +182,22 @@ def legacy_users_import(
         report.imported += 1
     _classrooms_for_teachers(run, new_students)
     _stripe_notes(run, rows, report)
+    _seat_note(run, report)
     run.flush()
+
+
+def _seat_note(run: ImportRun, report) -> None:
+    """The import brings everyone (the earlier system had no seats); it says when the package
+    is too small, so the admin sees it before a student is refused a training."""
+    seats, active = run.school.seat_limit, seats_used(run.school)
+    if seats is not None and active > seats:
+        report.notes.append(
+            _(
+                "The school now has %(active)d active students and %(seats)d seats: choose a "
+                "larger package before adding more."
+            )
+            % {"active": active, "seats": seats}
+        )
 
 
 def _classrooms_for_teachers(run: ImportRun, new_students: list[tuple[str, str, Membership]]):

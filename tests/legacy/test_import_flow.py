@@ -11,7 +11,7 @@ from django.core.management import call_command
 from legacy.models import ImportBatch
 from legacy.services.batches import legacy_import, legacy_undo, legacy_verify
 from legacy.tasks import send_password_mails
-from schools.models import AuditEvent, Classroom, Enrollment, Membership, User
+from schools.models import AuditEvent, Classroom, Enrollment, Membership, School, User
 from training.models import ControlSession, Status, Training, TrainingDay
 
 EXPORT = Path(__file__).parent / "export"
@@ -39,6 +39,8 @@ def test_the_dry_run_saves_nothing_and_reports_what_the_real_run_does(school):
 
 
 def test_it_brings_people_classrooms_trainings_sessions_and_the_audit_log(school):
+    School.objects.filter(pk=school.pk).update(seat_limit=3)
+    school.refresh_from_db()
     report = legacy_import(school=school, folder=EXPORT, dry_run=False)
 
     users = report["tables"]["users"]
@@ -103,6 +105,7 @@ def test_it_brings_people_classrooms_trainings_sessions_and_the_audit_log(school
     assert report["tables"]["classroom_analytics"]["imported"] == 0
     assert report["tables"]["servers"]["notes"]
     assert any("cus_LEGACYTEACHER" in note and "not kept" in note for note in users["notes"])
+    assert "4 active students and 3 seats" in users["notes"][-1]
 
 
 def test_people_without_a_carried_over_password_get_a_set_your_password_mail(
