@@ -17,6 +17,7 @@ from .run import ImportRun
 TEACHER_PLANS = {"classroom", "pro"}  # "pro" is the older rows' name of the classroom plan
 STUDENT_PLANS = {"free", "student"}
 BCRYPT_PREFIXES = ("$2a$", "$2b$", "$2y$")
+USERNAME_MAX_LENGTH = User._meta.get_field("username").max_length
 
 
 def legacy_role(row: SourceRow, teacher_ids: set[str]) -> str:
@@ -35,6 +36,8 @@ def legacy_role(row: SourceRow, teacher_ids: set[str]) -> str:
 def user_fields(row: SourceRow) -> dict:
     """The account's fields as they are saved (and compared again by ``--verify``)."""
     email = (row.text("email") or "").lower()
+    if len(email) > USERNAME_MAX_LENGTH:  # the address is the username too
+        raise Skip(_("%(column)s is too long") % {"column": "email"})
     if email:
         try:
             validate_email(email)

@@ -53,18 +53,20 @@ def test_users_someones_teacher_teaches_and_gets_a_classroom_with_their_students
     assert [e.student.user.email for e in classroom.enrollments.all()] == ["s@example.org"]
 
 
-def test_users_without_a_readable_time_are_skipped(run):
+def test_users_without_a_readable_time_or_with_a_too_long_address_are_skipped(run):
     legacy_users_import(
         run=run,
         rows=rows(
             {"id": "x", "email": "x@example.org", "created_at": "gestern"},
             {"id": "y", "email": "y@example.org", "created_at": ""},
+            {"id": "z", "email": "z" * 140 + "@example.org", "created_at": "2024-01-01T00:00Z"},
         ),
         auth_rows=[],
     )
     assert [skip["reason"] for skip in run.tables["users"].skipped] == [
         "created_at is not a time with a time zone",
         "created_at is missing",
+        "email is too long",
     ]
 
 
