@@ -32,6 +32,7 @@ urlpatterns = [
     path("s/<slug:school_slug>/privacy/", include(privacy_urls)),
     path("legal/", include(legal_urls)),
     path("s/<slug:school_slug>/assignments/", include("assignments.urls")),
+    path("s/<slug:school_slug>/import/", include("legacy.urls")),
     path("api/", include("edubotics.api")),
     path("", include("schools.urls")),
 ]

@@ -370,6 +370,8 @@ class AuditAction(models.TextChoices):
     ASSIGNMENT_PUBLISHED = "assignment_published", _("assignment published")
     ASSIGNMENT_HANDED_IN = "assignment_handed_in", _("assignment handed in")
     ASSIGNMENT_GRADED = "assignment_graded", _("assignment graded")
+    LEGACY_IMPORTED = "legacy_imported", _("earlier data imported")
+    LEGACY_IMPORT_UNDONE = "legacy_import_undone", _("import undone")
 
 
 class AuditEvent(SchoolOwned):

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "billing",
     "analytics",
     "privacy",
+    "legacy",
     "edubotics",  # project-wide management commands (seed_demo)
 ]
 
@@ -106,6 +107,9 @@ AUTHENTICATION_BACKENDS = ["schools.authentication.LoginBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    # Passwords carried over from the earlier system (Supabase's plain bcrypt, "$2a$10$…"): they
+    # verify once and are re-hashed to Argon2 at that first sign-in.
+    "django.contrib.auth.hashers.BCryptPasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -7,7 +7,16 @@ from django.apps import apps
 from schools.models import SchoolOwned
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["schools", "training", "assignments", "billing", "analytics", "privacy", "edubotics"]
+APPS = [
+    "schools",
+    "training",
+    "assignments",
+    "billing",
+    "analytics",
+    "privacy",
+    "legacy",
+    "edubotics",
+]
 THIN_FILES = ("views.py", "api.py", "tasks.py")
 # Models that are not owned by one school, and why.
 GLOBAL_MODELS = {

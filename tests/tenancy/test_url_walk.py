@@ -11,6 +11,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assignments.models import Submission
+from legacy.models import ImportBatch
+from privacy.models import DataExport, ErasureRequest
 from schools.models import StudentImport
 from schools.services.tokens import api_token_create
 from tests.conftest import client_for
@@ -24,7 +26,16 @@ from tests.factories import (
 )
 from training.models import ControlSession, InferenceServer, Status
 
-OUR_APPS = ("schools.", "training.", "assignments.", "billing.", "analytics.", "edubotics.")
+OUR_APPS = (
+    "schools.",
+    "training.",
+    "assignments.",
+    "billing.",
+    "analytics.",
+    "privacy.",
+    "legacy.",
+    "edubotics.",
+)
 # Patterns of ours with a parameter that is not a tenant object id, and why that is safe.
 NOT_TENANT_IDS = {
     "invitation_accept": "the token is the secret of the invitation; it names its own school",
@@ -37,6 +48,7 @@ NOT_TENANT_IDS = {
 NOT_OBJECT_IDS = {
     "school_slug": "the school itself: the middleware answers 404 for a school you are not in",
     "package_key": "a package of the public price table",
+    "kind": "a legal page (Impressum, privacy notice, terms): the same for every school",
 }
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -85,6 +97,12 @@ def school_b(db):
             training=training,
             handed_in_at=assignment.due_at,
         ).pk,
+        "export_id": DataExport.objects.create(
+            school=enrollment.school, subject=enrollment.student
+        ).pk,
+        "request_id": ErasureRequest.objects.create(
+            school=enrollment.school, member=enrollment.student
+        ).pk,
         "api_token_id": api_token_create(actor=enrollment.student)[0].pk,
         "import_id": StudentImport.objects.create(
             school=enrollment.school,
@@ -92,6 +110,7 @@ def school_b(db):
             started_by=enrollment.classroom.primary_teacher,
             total=1,
         ).pk,
+        "batch_id": ImportBatch.objects.create(school=enrollment.school).pk,
     }
 
 
