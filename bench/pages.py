@@ -40,7 +40,7 @@ from schools.models import (
     School,
     User,
 )
-from schools.services.tokens import api_token_for
+from schools.services.tokens import api_token_create
 from training.models import Status, Training
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -219,7 +219,7 @@ def main():
     admin = Membership.objects.get(school=school, role=Role.ADMIN)
     teacher = Membership.objects.get(school=school, user__username=f"{SLUG}-t0")
     classroom = Classroom.objects.get(school=school, name="Klasse 0")
-    token = api_token_for(user=teacher.user).key
+    _token, token = api_token_create(actor=teacher)
     port = free_port()
     base = f"http://127.0.0.1:{port}/s/{SLUG}"
     as_admin, as_teacher = signed_in(admin), signed_in(teacher)
