@@ -1,0 +1,92 @@
+"""One voice in German: "du" on the pages students read, "Sie" on teachers' and admins' pages.
+
+A message belongs to the pages it occurs on: django.po lists, for every msgid, the files that use
+it (makemessages writes them; tests/test_wiring.py checks the compiled .mo matches the .po). A
+message on a student-only page may not address the reader with "Sie", one on a staff-only page
+not with "du"; one on a page everyone sees speaks to no one in person. A word list finds the
+forms; "Sie"/"Ihr" meaning "they"/"their" are written another way on student pages.
+"""
+
+import re
+from pathlib import Path
+
+import polib
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PO = polib.pofile(str(ROOT / "locale/de/LC_MESSAGES/django.po"))
+
+DU = re.compile(
+    r"\b(du|dich|dir|dein|deine|deinen|deinem|deiner|deines|hast|bist|kannst|musst|willst"
+    r"|wirst|darfst|siehst|brauchst|weißt|gib|wähle|prüfe|kopiere|bewerte|schreib)\b",
+    re.IGNORECASE,
+)
+SIE = re.compile(r"\b(Sie|Ihr|Ihre|Ihren|Ihrem|Ihrer|Ihres|Ihnen)\b")  # capitals: not "sie"/"ihr"
+
+STUDENT_PAGES = [
+    "templates/schools/student_home.html",
+    "templates/schools/student_signup.html",
+    "templates/schools/join.html",
+    "templates/assignments/student_detail.html",
+    "templates/training/rate.html",
+]
+STAFF_PAGES = [
+    "templates/account/",  # sign-up, sign-in and passwords of admins and teachers
+    "templates/billing/",
+    "templates/privacy/",
+    "templates/analytics/audit_log.html",
+    "templates/schools/dashboard.html",
+    "templates/schools/members.html",
+    "templates/schools/settings.html",
+    "templates/schools/invitation_form.html",
+    "templates/schools/invitation_accept.html",
+    "templates/schools/login_sheet.html",
+    "templates/schools/classroom_form.html",
+    "templates/schools/student_add.html",
+    "templates/schools/student_import.html",
+    "templates/schools/students_bulk_confirm.html",
+    "templates/schools/email/",
+    "billing/",
+    "privacy/",
+    "schools/views/members.py",
+]
+EVERYONES_PAGES = ["templates/training/status.html", "templates/training/api_token.html"]
+
+
+def german(entry):
+    return " ".join([entry.msgstr, *entry.msgstr_plural.values()])
+
+
+def used_on(pages):
+    return [
+        entry
+        for entry in PO.translated_entries()
+        if any(file.startswith(page) for file, _line in entry.occurrences for page in pages)
+    ]
+
+
+def test_the_pages_listed_exist():
+    for page in STUDENT_PAGES + STAFF_PAGES + EVERYONES_PAGES:
+        assert (ROOT / page).exists(), page
+
+
+@pytest.mark.parametrize(
+    "pages, forbidden",
+    [(STUDENT_PAGES, SIE), (STAFF_PAGES, DU), (EVERYONES_PAGES, SIE), (EVERYONES_PAGES, DU)],
+    ids=["students read du", "staff read Sie", "everyone: no Sie", "everyone: no du"],
+)
+def test_each_page_speaks_in_its_readers_voice(pages, forbidden):
+    wrong = [(e.msgid, german(e)) for e in used_on(pages) if forbidden.search(german(e))]
+    assert wrong == []
+
+
+def test_no_message_mixes_du_and_sie():
+    mixed = [e.msgid for e in PO.translated_entries() if DU.search(german(e))]
+    mixed = [m for m in mixed if SIE.search(german(PO.find(m)))]
+    assert mixed == []
+
+
+def test_the_word_lists_catch_both_voices():
+    assert DU.search("Du hast bereits ein Konto") and not SIE.search("Du hast bereits ein Konto")
+    assert SIE.search("Name Ihrer Schule") and not DU.search("Name Ihrer Schule")
+    assert not DU.search("Die Schule hat ihr Paket") and not SIE.search("die Schule hat sie")
