@@ -50,7 +50,11 @@ STAFF_PAGES = [
     "privacy/",
     "schools/views/members.py",
 ]
-EVERYONES_PAGES = ["templates/training/status.html", "templates/training/api_token.html"]
+EVERYONES_PAGES = [
+    "templates/account/login.html",  # students and staff sign in on one page
+    "templates/training/status.html",
+    "templates/training/api_token.html",
+]
 
 
 def german(entry):

@@ -1,4 +1,4 @@
-"""allauth's e-mails in our words: the school's name, our address (SITE_URL), no stock text."""
+"""allauth's e-mails and pages in our words: the school's name, our address (SITE_URL), "Sie"."""
 
 import re
 
@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from schools.models import User
 from tests.factories import TeacherFactory
 from tests.schools.test_accounts import SIGNUP
 
@@ -29,7 +30,7 @@ def test_the_sign_up_mail_names_the_school_in_german(client, db):
     assert "Ihr EduBotics-Team\nhttps://edubotics.example" in message.body
     assert "https://edubotics.example/accounts/confirm-email/" in message.body
     assert "10.0.0.7" not in message.body and "Hallo von" not in message.body
-    assert "eva" not in message.body.replace("eva@", "")  # no username she never chose
+    assert "Benutzer" not in message.body  # allauth's "weil Benutzer eva …": a made-up name
     assert not re.search(r"\b(du|dich|dein)\b", message.body, re.IGNORECASE)
 
 
@@ -43,8 +44,10 @@ def test_the_sign_up_mail_in_english(client, db):
 def test_confirming_through_the_pages_signs_the_admin_in(client, db):
     message = sign_up(client, "de")
     path = re.search(r"https://edubotics\.example(/accounts/confirm-email/\S+/)", message.body)[1]
-    page = client.get(path)
-    assert page.status_code == 200 and "eva@gs-nord.de" in page.content.decode()
+    page = client.get(path).content.decode()
+    assert "Ist eva@gs-nord.de Ihre E-Mail-Adresse?" in page
+    username = User.objects.get(email="eva@gs-nord.de").username  # made up, never chosen by her
+    assert f"Benutzer {username}" not in page and "Benutzer" not in page
     response = client.post(path, follow=True)
     assert response.redirect_chain[-1][0] == "/s/gesamtschule-nord/"
     assert "Gesamtschule Nord" in response.content.decode()
@@ -72,3 +75,10 @@ def test_a_reset_for_an_unknown_address_says_how_students_sign_in(client, db):
     assert message.subject == "[EduBotics] Kein EduBotics-Konto mit dieser Adresse"
     assert "Anmeldekarte" in message.body
     assert "https://edubotics.example/accounts/signup/" in message.body
+
+
+def test_the_sign_in_page_tells_students_and_staff_how_to_sign_in(client, db):
+    client.cookies["django_language"] = "de"
+    page = client.get(reverse("account_login")).content.decode()
+    assert "Schülerinnen und Schüler mit dem Benutzernamen von ihrer Anmeldekarte" in page
+    assert "Passwort vergessen?" in page and "Du " not in page
