@@ -45,6 +45,16 @@ STAFF_PAGES = [
     "templates/schools/student_add.html",
     "templates/schools/student_import.html",
     "templates/schools/students_bulk_confirm.html",
+    "templates/schools/classroom_student.html",
+    "templates/schools/student_import_progress.html",
+    "templates/assignments/form.html",
+    "templates/assignments/reuse.html",
+    "templates/assignments/completion.html",
+    "templates/assignments/submission.html",
+    "templates/analytics/classroom.html",
+    "templates/training/budget.html",
+    "templates/training/decline.html",
+    "templates/training/ratings.html",
     "templates/schools/email/",
     "billing/",
     "privacy/",
@@ -52,8 +62,37 @@ STAFF_PAGES = [
 ]
 EVERYONES_PAGES = [
     "templates/account/login.html",  # students and staff sign in on one page
-    "templates/training/status.html",
-    "templates/training/api_token.html",
+    "templates/base.html",
+    "templates/403.html",
+    "templates/404.html",
+    "templates/429.html",
+    "templates/500.html",
+    "templates/schools/classroom_detail.html",
+    "templates/analytics/student.html",
+    "templates/assignments/detail.html",
+    "templates/assignments/list.html",
+    "templates/assignments/instructions.html",
+    "templates/assignments/open.html",
+    "templates/assignments/state.html",
+    *[  # one page per training or model, for its student and their teachers
+        f"templates/training/{name}.html"
+        for name in [
+            "api_token",
+            "chart",
+            "chart_empty",
+            "detail",
+            "library",
+            "list",
+            "model",
+            "model_files",
+            "new",
+            "server_panel",
+            "session_table",
+            "stars",
+            "status",
+            "status_badge",
+        ]
+    ],
 ]
 
 
