@@ -137,3 +137,11 @@ def test_the_word_lists_catch_both_voices():
     assert DU.search("Du hast bereits ein Konto") and not SIE.search("Du hast bereits ein Konto")
     assert SIE.search("Name Ihrer Schule") and not DU.search("Name Ihrer Schule")
     assert not DU.search("Die Schule hat ihr Paket") and not SIE.search("die Schule hat sie")
+
+
+def test_a_classroom_is_always_a_kurs():
+    """One word for one thing: "Klasse" stays for the grade and the class list (Klassenliste)."""
+    klasse = re.compile(r"\bKlassen?\b(?! / Fach)|Klassen(budget|zugehörigkeit)")
+    wrong = [e.msgid for e in PO.translated_entries() if klasse.search(german(e))]
+    assert wrong == []
+    assert klasse.search("in eine andere Klasse") and not klasse.search("Klassenliste")
