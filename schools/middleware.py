@@ -4,9 +4,30 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.utils import translation
+from django.utils.translation import trans_real
 
 from .audit import current_ip
 from .selectors import membership_for_school_slug
+
+
+def chose_a_language(request) -> bool:
+    """Whether the user (the EN/DE switch's cookie) or the browser names a language we speak:
+    both come before the school's language."""
+    if settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+        return True
+    # Django's own parser of the header; LocaleMiddleware already picked from it, but falls back
+    # to LANGUAGE_CODE when nothing matches, which must not hide the school's language.
+    for code, _quality in trans_real.parse_accept_lang_header(
+        request.headers.get("Accept-Language", "")
+    ):
+        if code == "*":
+            return False
+        try:
+            translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+        return True
+    return False
 
 
 class SchoolMiddleware:
@@ -34,7 +55,7 @@ class SchoolMiddleware:
             raise Http404
         request.school = membership.school
         request.membership = membership
-        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:  # no choice of their own yet
+        if not chose_a_language(request):  # the school's language comes last
             translation.activate(membership.school.language)
             request.LANGUAGE_CODE = membership.school.language
         if request.session.get("school_slug") != slug:  # remembered for the next sign-in

@@ -42,7 +42,7 @@ def test_the_demo_school_loads_twice_without_duplicates_and_its_logins_work(
     )
     assert "Mit wenigen Schritten gut greifen" in client.get("/s/demo/").content.decode()
     model_id = open_session.training_id
-    assert "Bewerte deine Sitzung" in client.get(f"/s/demo/models/{model_id}/").content.decode()
+    assert "Sitzung bewerten" in client.get(f"/s/demo/models/{model_id}/").content.decode()
     assert "config.json" in client.get(f"/s/demo/models/{model_id}/files/").content.decode()
     teacher = Client()
     assert (

@@ -26,6 +26,6 @@ def test_sign_up_asks_for_the_avv_and_records_its_acceptance(page):
 
     page.get_by_label("I accept the data-processing agreement").check()
     page.get_by_role("button", name="Sign Up").click()
-    page.get_by_text("Verify Your Email Address").first.wait_for()
+    page.get_by_text("Check your e-mail").first.wait_for()
     school = School.objects.get(name="Lessing-Schule")
     assert school.avv_version == AVV_VERSION and school.avv_accepted_at is not None

@@ -34,7 +34,7 @@ def test_sign_up_invite_classroom_import_and_student_login(page, tmp_path):
     page.locator("#id_password2").fill("Robot-Lab-2026")
     page.get_by_label("I accept the data-processing agreement").check()
     page.get_by_role("button", name="Sign Up").click()
-    page.get_by_text("Verify Your Email Address").first.wait_for()
+    page.get_by_text("Check your e-mail").first.wait_for()
     open_path(page, link_in_last_mail(r"http\S+/accounts/confirm-email/\S+/"))
     page.get_by_role("button", name="Confirm").click()
     page.get_by_role("heading", name="Hello Eva").wait_for()
