@@ -59,6 +59,9 @@ STAFF_PAGES = [
     "templates/training/decline.html",
     "templates/training/ratings.html",
     "templates/schools/email/",
+    "templates/legacy/import.html",  # the import from the earlier system, and its admin pages
+    "templates/admin/legacy/",
+    "legacy/",
     "billing/",
     "privacy/",
     "schools/views/members.py",
