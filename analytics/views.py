@@ -1,6 +1,8 @@
 """Dashboards: the school home (per role), a classroom's progress, a student's progress, and
 the school's audit log. Read-only; every number comes from analytics.selectors."""
 
+from itertools import islice
+
 from django.contrib import messages
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,9 +17,11 @@ from schools.models import AuditAction, Role
 from training.selectors import trainings_awaiting_approval
 
 from . import selectors
+from .audit_text import audit_sentences
 from .forms import AuditFilterForm
 
 APPROVAL_QUEUE_SIZE = 50  # the oldest first; more wait on the next visit
+CSV_CHUNK = 1000  # events named per round of queries in the audit CSV
 
 COLUMNS = ["name", "total", "completed", "failed", "success_rate", "avg_duration", "last_activity"]
 
@@ -117,20 +121,19 @@ def audit_log(request):
         response, writer = csv_response(
             name=f"audit-{request.school.slug}-{timezone.localdate():%Y-%m-%d}"
         )
-        writer.writerow(
-            [_("When"), _("Who"), _("Action"), _("Object"), _("Details"), _("IP address")]
-        )
-        for event in events.iterator():
-            writer.writerow(
-                [
-                    timezone.localtime(event.created_at).strftime("%d.%m.%Y %H:%M:%S"),
-                    event.actor_label,
-                    event.get_action_display(),
-                    f"{event.object_type} {event.object_id}".strip(),
-                    event.data or "",
-                    event.ip_address or "",
-                ]
-            )
+        writer.writerow([_("When"), _("Who"), _("Action"), _("What happened"), _("IP address")])
+        rows = events.iterator(chunk_size=CSV_CHUNK)
+        while chunk := list(islice(rows, CSV_CHUNK)):
+            for event, sentence in audit_sentences(chunk):
+                writer.writerow(
+                    [
+                        timezone.localtime(event.created_at).strftime("%d.%m.%Y %H:%M:%S"),
+                        event.actor_label,
+                        event.get_action_display(),
+                        sentence,
+                        event.ip_address or "",
+                    ]
+                )
         return response
     page = newest_first(request, events, page_size=50)
     query = request.GET.copy()
@@ -138,5 +141,10 @@ def audit_log(request):
     return render(
         request,
         "analytics/audit_log.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "events": audit_sentences(page.items),
+            "query": query.urlencode(),
+        },
     )

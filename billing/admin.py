@@ -1,10 +1,38 @@
-"""Staff: every school's package and subscription; re-sync from Stripe; override limits."""
+"""Staff: every school's package and subscription; re-sync from Stripe; override limits. Of
+dj-stripe's models only the few staff look at stay in the admin, with German names."""
 
+import djstripe.admin  # noqa: F401  (registers dj-stripe's models, so that they can be pruned)
+from django.apps import apps
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from schools.admin import PackageFilter
+
 from .models import BillingAccount
 from .services.accounts import billing_sync, limits_override
+
+# dj-stripe registers about 45 models (API keys, accounts, webhooks …) that staff never use, and
+# ships no German: keep these, named in German. They are Stripe's mirror, changed only by syncs,
+# except the webhook endpoint, which staff create once (see the README).
+STRIPE_MODELS_KEPT = {
+    "webhookendpoint": (_("Stripe webhook endpoint"), _("Stripe webhook endpoints")),
+    "customer": (_("Stripe customer"), _("Stripe customers")),
+    "subscription": (_("Stripe subscription"), _("Stripe subscriptions")),
+    "invoice": (_("Stripe invoice"), _("Stripe invoices")),
+    "price": (_("Stripe price"), _("Stripe prices")),
+    "product": (_("Stripe product"), _("Stripe products")),
+    "event": (_("Stripe event"), _("Stripe events")),
+}
+for model in apps.get_app_config("djstripe").get_models():
+    names = STRIPE_MODELS_KEPT.get(model._meta.model_name)
+    if names:
+        model._meta.verbose_name, model._meta.verbose_name_plural = names
+    elif admin.site.is_registered(model):
+        admin.site.unregister(model)
+
+
+class SchoolPackageFilter(PackageFilter):
+    field = "school__package"
 
 
 @admin.register(BillingAccount)
@@ -19,7 +47,7 @@ class BillingAccountAdmin(admin.ModelAdmin):
         "customer",
         "trial_ends_at",
     ]
-    list_filter = ["school__package", "school__subscription_status", "school__entitled"]
+    list_filter = [SchoolPackageFilter, "school__subscription_status", "school__entitled"]
     search_fields = ["school__name", "school__slug", "customer__id"]
     list_select_related = ["school", "customer"]
     fields = [
@@ -38,11 +66,11 @@ class BillingAccountAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("package"), ordering="school__package")
     def package(self, obj):
-        return obj.school.package
+        return obj.school.package_name or "–"
 
     @admin.display(description=_("status"), ordering="school__subscription_status")
     def status(self, obj):
-        return obj.school.subscription_status
+        return obj.school.get_subscription_status_display()
 
     @admin.display(description=_("allowed"), boolean=True)
     def entitled(self, obj):

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.translation import gettext_lazy as _
 from djstripe.models import Invoice
 
 from schools.models import School
@@ -11,6 +12,15 @@ from schools.services.seats import seats_used
 from .models import BillingAccount
 from .packages import PACKAGES, Package
 from .services.accounts import subscription_current, subscription_state
+
+# Stripe's invoice statuses, named for the page.
+INVOICE_STATUSES = {
+    "draft": _("draft"),
+    "open": _("open"),
+    "paid": _("paid"),
+    "uncollectible": _("uncollectible"),
+    "void": _("void"),
+}
 
 
 @dataclass
@@ -41,7 +51,7 @@ def billing_overview(*, school: School) -> BillingOverview:
                 "created": invoice.created,
                 "total": (data.get("total") or 0) / 100,
                 "currency": (data.get("currency") or "eur").upper(),
-                "status": data.get("status", ""),
+                "status": INVOICE_STATUSES.get(data.get("status"), data.get("status", "")),
                 "pdf": data.get("invoice_pdf") or data.get("hosted_invoice_url"),
             }
             for invoice in Invoice.objects.filter(customer_id=account.customer_id).order_by(

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent, Classroom, Enrollment, Invitation, Membership, School, User
 
@@ -12,6 +13,21 @@ class MembershipInline(admin.TabularInline):
     fields = ["user", "role", "is_active", "created_at"]
     readonly_fields = ["created_at"]
     autocomplete_fields = ["user"]
+
+
+class PackageFilter(admin.SimpleListFilter):
+    """The packages schools have, by name ("Starter", not "starter")."""
+
+    title = _("package")
+    parameter_name = "package"
+    field = "package"
+
+    def lookups(self, request, model_admin):
+        keys = model_admin.get_queryset(request).order_by().values_list(self.field, flat=True)
+        return [(key, School(package=key).package_name) for key in sorted(set(keys)) if key]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(**{self.field: self.value()}) if self.value() else queryset
 
 
 @admin.register(User)
@@ -34,7 +50,7 @@ class SchoolAdmin(admin.ModelAdmin):
     list_display = [
         "name",
         "slug",
-        "package",
+        "package_name",
         "subscription_status",
         "entitled",
         "seat_limit",
@@ -42,7 +58,7 @@ class SchoolAdmin(admin.ModelAdmin):
         "language",
         "created_at",
     ]
-    list_filter = ["package", "subscription_status", "entitled", "country", "language"]
+    list_filter = [PackageFilter, "subscription_status", "entitled", "country", "language"]
     search_fields = ["name", "slug"]
     # The limits are billing's to compute: staff change them through the billing account.
     readonly_fields = [
@@ -57,6 +73,10 @@ class SchoolAdmin(admin.ModelAdmin):
         "restriction_reason",
     ]
     inlines = [MembershipInline]
+
+    @admin.display(description=_("package"), ordering="package")
+    def package_name(self, obj):
+        return obj.package_name or "–"
 
 
 @admin.register(Membership)
@@ -129,15 +149,7 @@ class InvitationAdmin(admin.ModelAdmin):
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: events are written by services and never edited or deleted."""
 
-    list_display = [
-        "created_at",
-        "school",
-        "action",
-        "actor_label",
-        "object_type",
-        "object_id",
-        "ip_address",
-    ]
+    list_display = ["created_at", "school", "action", "actor_label", "ip_address"]
     list_filter = ["action", "school"]
     search_fields = ["actor_label", "object_id", "school__name"]
     list_select_related = ["school"]

@@ -57,13 +57,33 @@ class Restriction(models.TextChoices):
     UNKNOWN = "unknown", _("The school's subscription is not in good standing.")
 
 
+class SubscriptionStatus(models.TextChoices):
+    """Stripe's subscription statuses, and ours before there is one (billing writes them)."""
+
+    NONE = "none", _("no package")
+    TRIAL = "trial", _("free trial")
+    TRIALING = "trialing", _("trial (Stripe)")
+    ACTIVE = "active", _("active")
+    PAST_DUE = "past_due", _("payment overdue")
+    UNPAID = "unpaid", _("unpaid")
+    CANCELED = "canceled", _("cancelled")
+    INCOMPLETE = "incomplete", _("payment not completed")
+    INCOMPLETE_EXPIRED = "incomplete_expired", _("payment not completed, expired")
+    PAUSED = "paused", _("paused")
+
+
 class School(models.Model):
     class Language(models.TextChoices):
         GERMAN = "de", _("German")
         ENGLISH = "en", _("English")
 
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("address"), max_length=60, unique=True)
+    slug = models.SlugField(
+        _("URL name"),
+        max_length=60,
+        unique=True,
+        help_text=_("The school's part of its pages' URLs."),
+    )
     country = models.CharField(_("country"), max_length=2, default="DE")
     language = models.CharField(
         _("language"), max_length=2, choices=Language.choices, default=Language.GERMAN
@@ -96,7 +116,12 @@ class School(models.Model):
     # The limits billing keeps here (computed in billing.entitlements), so that schools and
     # training read them without importing billing. Denied by default.
     package = models.CharField(_("package"), max_length=20, blank=True)
-    subscription_status = models.CharField(_("subscription status"), max_length=24, default="none")
+    subscription_status = models.CharField(
+        _("subscription status"),
+        max_length=24,
+        choices=SubscriptionStatus.choices,
+        default=SubscriptionStatus.NONE,
+    )
     seat_limit = models.PositiveIntegerField(
         _("student seats"), null=True, blank=True, default=0, help_text=_("Empty: unlimited.")
     )
@@ -119,6 +144,12 @@ class School(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def package_name(self) -> str:
+        """The package's name ("Standard"): billing's keys are the names in lower case, and the
+        names are not translated."""
+        return self.package.capitalize()
 
     def restriction(self, now=None) -> str:
         """Why the school may not grow right now ("" when it may); a trial or grace ends on time."""

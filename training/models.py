@@ -12,12 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from schools.models import Classroom, Membership, SchoolOwned
 
 from .costs import cost_for
+from .failures import failure_hint
 
 
 class PolicyType(models.TextChoices):
     ACT = "ACT", "ACT"
-    ACT_BBOX = "ACT_BBOX", "ACT + BBox"
-    GR00T = "GR00T", "GR00T"
+    ACT_BBOX = "ACT_BBOX", _("ACT with object detection")
+    GR00T = "GR00T", "GR00T N1.5"
 
 
 class Status(models.TextChoices):
@@ -155,6 +156,10 @@ class Training(SchoolOwned):
     @property
     def is_active(self):
         return self.status in ACTIVE_STATUSES
+
+    @property
+    def failure_hint(self) -> str:
+        return failure_hint(self.error_message) if self.status == Status.FAILED else ""
 
     @property
     def progress_percent(self) -> int:

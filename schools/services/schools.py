@@ -8,10 +8,12 @@ from django.utils.translation import gettext as _
 from ..audit import audit_record
 from ..errors import ApplicationError
 from ..models import AVV_VERSION, AuditAction, Membership, Role, School, User
+from ..transliteration import to_ascii
 
 
 def _unique_slug(name: str) -> str:
-    base = slugify(name)[:50] or "schule"
+    # Only new schools get a transliterated slug: existing ones keep theirs (bookmarks, links).
+    base = slugify(to_ascii(name))[:50] or "schule"
     slug, n = base, 1
     while School.objects.filter(slug=slug).exists():
         n += 1

@@ -7,20 +7,18 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from unidecode import unidecode
 
 from ..audit import audit_record
 from ..errors import ApplicationError
 from ..models import AuditAction, Classroom, Enrollment, Membership, Role, User
 from ..selectors import classroom_by_join_code
 from ..student_csv import ImportRejected, RowError, StudentRow
+from ..transliteration import to_ascii
 from .classrooms import classroom_require_teacher
 from .seats import seats_reserve
 
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 PROGRESS_STEP = 10
-# Unidecode writes ä as a; German names want ae. Everything else (ı, ñ, ł, Cyrillic …) is its job.
-UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
 # Long enough for the whole of nearly every name (the login card prints it), short to type.
 USERNAME_BASE_LENGTH = 60
 
@@ -40,7 +38,7 @@ def generate_password() -> str:
 
 
 def _username_base(first_name: str, last_name: str) -> str:
-    text = unidecode(f"{first_name}.{last_name}".lower().translate(UMLAUTS)).lower()
+    text = to_ascii(f"{first_name}.{last_name}".lower()).lower()
     base = "".join(c for c in text.replace(" ", "-") if (c.isascii() and c.isalnum()) or c in ".-")
     return base.strip(".-")[:USERNAME_BASE_LENGTH].strip(".-") or "student"
 

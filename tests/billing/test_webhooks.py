@@ -106,6 +106,10 @@ def test_a_failed_payment_gives_a_grace_period_and_a_banner(
     assert (
         "EDU-0001" in billing_page and "https://pay.stripe.com/invoice/EDU-0001/pdf" in billing_page
     )
+    school.language = "de"
+    school.save()
+    german = as_admin.get(f"/s/{school.slug}/billing/").content.decode()
+    assert "<td>bezahlt</td>" in german  # Stripe's "paid", named
 
 
 def test_an_unknown_customer_is_logged_and_ignored(

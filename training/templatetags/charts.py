@@ -12,7 +12,7 @@ WIDTH, HEIGHT, PAD = 640, 220, 36
 def loss_chart(curve, label=""):
     """A line chart of [[step, loss], …]."""
     points = [(float(s), float(v)) for s, v in (curve or [])]
-    if len(points) < 2:
+    if not points:
         return render_to_string("training/chart_empty.html")
     steps, losses = [p[0] for p in points], [p[1] for p in points]
     s0, s1, top = min(steps), max(steps), max(losses) or 1.0
@@ -30,12 +30,17 @@ def loss_chart(curve, label=""):
             "top": top,
             "first_step": int(s0),
             "last_step": int(s1),
-            "rows": points[:: max(1, len(points) // 20)]
-            + ([points[-1]] if len(points) > 20 else []),
+            "rows": _every_nth_and_last(points, 20),
             "right": WIDTH - PAD,
             "bottom": HEIGHT - PAD,
         },
     )
+
+
+def _every_nth_and_last(points: list, about: int) -> list:
+    """About ``about`` evenly spaced points for the table, always ending with the last one, once."""
+    rows = points[:: max(1, len(points) // about)]
+    return rows if rows[-1] == points[-1] else [*rows, points[-1]]
 
 
 @register.filter
