@@ -184,6 +184,17 @@ def _renderers() -> dict[str, Callable[[AuditEvent, dict, object], str]]:
             "title": e.data.get("assignment", "–"),
             "grade": e.data.get("grade", "–"),
         },
+        A.LEGACY_IMPORTED: lambda e, w, t: ngettext(
+            "%(actor)s imported %(count)s row from the earlier system",
+            "%(actor)s imported %(count)s rows from the earlier system",
+            sum(e.data.values()),
+        )
+        % {**w, "count": sum(e.data.values())},
+        A.LEGACY_IMPORT_UNDONE: lambda e, w, t: _(
+            "%(actor)s undid an import from the earlier system: %(removed)s rows removed, "
+            "%(kept)s kept"
+        )
+        % {**w, "removed": e.data.get("removed", 0), "kept": e.data.get("kept", 0)},
     }
 
 

@@ -37,6 +37,8 @@ SAMPLES = {
     AuditAction.MEMBER_ERASED: ({"member_id": 1, "hub_models_kept": False}, None),
     AuditAction.ASSIGNMENT_PUBLISHED: ({"title": "Greifen", "classroom": "7a"}, None),
     AuditAction.ASSIGNMENT_GRADED: ({"assignment": "Greifen", "grade": "2"}, None),
+    AuditAction.LEGACY_IMPORTED: ({"users": 30, "trainings": 120}, None),
+    AuditAction.LEGACY_IMPORT_UNDONE: ({"removed": 150, "kept": 2}, None),
 }
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('schools', '0015_audit_actions_assignments_after_merge'),
+        ('schools', '0017_audit_actions_legacy_after_merge'),
     ]
 
     operations = [
