@@ -14,6 +14,7 @@ from schools.models import Classroom, Membership, School
 from schools.selectors import students_taught_by
 
 from .access import trainings_visible_to
+from .demo_dataset import DEMO_REPO_ID
 from .models import (
     ACTIVE_SERVER_STATUSES,
     ACTIVE_STATUSES,
@@ -66,6 +67,18 @@ def server_for_callback(*, server_id) -> InferenceServer:
         return InferenceServer.objects.select_related("school").get(pk=server_id)
     except InferenceServer.DoesNotExist:
         raise Http404 from None
+
+
+def known_datasets(*, school: School, limit: int = 50) -> list[str]:
+    """The datasets the new-training form offers: the demo dataset, then those trained on in the
+    school (one query)."""
+    used = (
+        Training.objects.for_school(school)
+        .order_by("dataset")
+        .values_list("dataset", flat=True)
+        .distinct()[:limit]
+    )
+    return list(dict.fromkeys([DEMO_REPO_ID, *used]))
 
 
 def trainings_for_member(
