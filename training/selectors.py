@@ -92,6 +92,16 @@ def trainings_for_member(
     return trainings.select_related("student__user", "classroom").order_by("-created_at", "-pk")
 
 
+def running_trainings(*, membership: Membership) -> QuerySet[Training]:
+    """The trainings the member can see that are queued or on a GPU now, the oldest first."""
+    return (
+        trainings_visible_to(membership)
+        .filter(status__in=(Status.PENDING, Status.QUEUED, Status.RUNNING))
+        .select_related("student__user", "classroom")
+        .order_by("created_at", "pk")
+    )
+
+
 def models_of_user(*, membership: Membership) -> QuerySet[Training]:
     """The member's completed models (a student's own; staff: those they can see)."""
     return (
