@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from training.templatetags.charts import decimals, nice_ticks, spread
 
 register = template.Library()
-WIDTH, HEIGHT, PAD = 640, 200, 40
+WIDTH, WIDE, HEIGHT, PAD = 640, 960, 200, 40
 MAX_X_LABELS = 8
 
 
@@ -17,13 +17,14 @@ MAX_X_LABELS = 8
 def bar_chart(rows, label_attr, series, caption, wide=False):
     """Stacked bars: ``rows`` are objects, ``label_attr`` names their x label, ``series`` is
     "attr:Label,attr:Label" (bottom to top); ``wide`` lets the chart fill its card."""
+    width = WIDE if wide else WIDTH
     names = [tuple(part.split(":", 1)) for part in series.split(",")]
     labels = [getattr(row, label_attr) for row in rows]
     values = [[float(getattr(row, attr) or 0) for attr, _ in names] for row in rows]
     y_ticks = nice_ticks(max((sum(v) for v in values), default=0))
     top = y_ticks[-1]
     scale = (HEIGHT - 2 * PAD) / top
-    slot = (WIDTH - 2 * PAD) / max(len(rows), 1)
+    slot = (width - 2 * PAD) / max(len(rows), 1)
     shown_labels = set(spread(range(len(rows)), MAX_X_LABELS))
     groups = []
     # Coordinates are formatted here, not by the (localised) template: SVG needs a point.
@@ -39,7 +40,7 @@ def bar_chart(rows, label_attr, series, caption, wide=False):
                 "w": f"{slot * 0.7:.1f}",
                 "center": f"{center:.1f}",
                 "top": f"{y:.1f}",
-                "anchor": "end" if center > WIDTH * 0.85 else "middle",
+                "anchor": "end" if center > width * 0.85 else "middle",
                 "bars": bars,
                 "label": label,
                 "show_label": index in shown_labels,
@@ -51,11 +52,11 @@ def bar_chart(rows, label_attr, series, caption, wide=False):
     return render_to_string(
         "analytics/bar_chart.html",
         {
-            "width": WIDTH,
+            "width": width,
             "height": HEIGHT,
             "pad": PAD,
             "bottom": HEIGHT - PAD,
-            "right": WIDTH - PAD,
+            "right": width - PAD,
             "plot_height": HEIGHT - 2 * PAD,
             "groups": groups,
             "y_ticks": [{"y": f"{HEIGHT - PAD - v * scale:.1f}", "value": v} for v in y_ticks],

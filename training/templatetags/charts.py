@@ -35,8 +35,9 @@ def spread(items: list, limit: int) -> list:
     if len(items) <= limit:
         return list(items)
     every = math.ceil(len(items) / limit)
-    picked = items[::every]
-    return picked if picked[-1] is items[-1] else [*picked, items[-1]]
+    picked = list(items[::every])
+    picked[-1] = items[-1]  # in place of the last pick, whose label would overlap it
+    return picked
 
 
 @register.simple_tag
