@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Exists, Max, OuterRef, Q, Sum
+from django.db.models import Avg, Count, Exists, Max, Q, Subquery, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
@@ -250,7 +250,7 @@ class FirstSteps:
 def first_steps(*, school: School) -> FirstSteps:
     """One query: whether the school has a teacher (or invited one), a classroom, students and a
     training."""
-    of_school = {"school": OuterRef("pk")}
+    of_school = {"school": school}  # a constant, not OuterRef: each EXISTS uses its index
     found = (
         School.objects.filter(pk=school.pk)
         .values(
@@ -258,7 +258,11 @@ def first_steps(*, school: School) -> FirstSteps:
             | Exists(Invitation.objects.filter(**of_school)),
             has_classroom=Exists(Classroom.objects.filter(**of_school)),
             has_students=Exists(Membership.objects.filter(**of_school, role=Role.STUDENT)),
-            has_training=Exists(Training.objects.filter(**of_school)),
+            # The first one along the (school, created_at) index: an EXISTS here would let
+            # PostgreSQL scan the whole table of a school with a year of trainings.
+            first_training=Subquery(
+                Training.objects.filter(**of_school).order_by("created_at").values("pk")[:1]
+            ),
         )
         .get()
     )
@@ -266,7 +270,7 @@ def first_steps(*, school: School) -> FirstSteps:
         teacher_invited=found["has_teacher"],
         classroom_created=found["has_classroom"],
         students_added=found["has_students"],
-        training_started=found["has_training"],
+        training_started=found["first_training"] is not None,
     )
 
 
