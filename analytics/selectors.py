@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Max, Q, Sum
+from django.db.models import Avg, Count, Exists, Max, Q, Subquery, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
-from schools.models import Classroom, Membership, Role, School
+from schools.models import Classroom, Invitation, Membership, Role, School
 from schools.services.seats import seats_used
 from training.models import ACTIVE_STATUSES, ControlSession, Status, Training, TrainingDay
 from training.selectors import month_start, trainings_counted_this_month
@@ -217,7 +217,6 @@ def student_progress(*, student: Membership, now=None) -> StudentProgress:
 @dataclass
 class StudentHome:
     active: list[Training]
-    models: list[Training]
     quota_left: int
 
 
@@ -230,8 +229,48 @@ def student_home(*, student: Membership) -> StudentHome:
     )
     return StudentHome(
         active=list(trainings.filter(status__in=ACTIVE_STATUSES).order_by("created_at")),
-        models=list(trainings.filter(status=Status.COMPLETED).order_by("-completed_at")[:10]),
         quota_left=max(school.monthly_training_quota - used, 0),
+    )
+
+
+@dataclass
+class FirstSteps:
+    """A new school's checklist: each step ticks itself off when the school has done it."""
+
+    teacher_invited: bool
+    classroom_created: bool
+    students_added: bool
+    training_started: bool
+
+    @property
+    def all_done(self) -> bool:
+        return all(vars(self).values())
+
+
+def first_steps(*, school: School) -> FirstSteps:
+    """One query: whether the school has a teacher (or invited one), a classroom, students and a
+    training."""
+    of_school = {"school": school}  # a constant, not OuterRef: each EXISTS uses its index
+    found = (
+        School.objects.filter(pk=school.pk)
+        .values(
+            has_teacher=Exists(Membership.objects.filter(**of_school, role=Role.TEACHER))
+            | Exists(Invitation.objects.filter(**of_school)),
+            has_classroom=Exists(Classroom.objects.filter(**of_school)),
+            has_students=Exists(Membership.objects.filter(**of_school, role=Role.STUDENT)),
+            # The first one along the (school, created_at) index: an EXISTS here would let
+            # PostgreSQL scan the whole table of a school with a year of trainings.
+            first_training=Subquery(
+                Training.objects.filter(**of_school).order_by("created_at").values("pk")[:1]
+            ),
+        )
+        .get()
+    )
+    return FirstSteps(
+        teacher_invited=found["has_teacher"],
+        classroom_created=found["has_classroom"],
+        students_added=found["has_students"],
+        training_started=found["first_training"] is not None,
     )
 
 

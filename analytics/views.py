@@ -8,19 +8,20 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assignments.selectors import hand_ins_to_grade
 from edubotics.pagination import newest_first
 from schools import selectors as school_selectors
 from schools.access import access_classroom, access_member, role_required
 from schools.audit import audit_record
 from schools.csv_export import csv_response
 from schools.models import AuditAction, Role
-from training.selectors import trainings_awaiting_approval
+from training.selectors import running_trainings, trainings_awaiting_approval
 
 from . import selectors
 from .audit_text import audit_sentences
 from .forms import AuditFilterForm
 
-APPROVAL_QUEUE_SIZE = 50  # the oldest first; more wait on the next visit
+HOME_LIST_SIZE = 50  # approvals, running trainings, hand-ins: the oldest first, more next visit
 CSV_CHUNK = 1000  # events named per round of queries in the audit CSV
 
 COLUMNS = ["name", "total", "completed", "failed", "success_rate", "avg_duration", "last_activity"]
@@ -37,9 +38,12 @@ def home(request):
             "schools/student_home.html",
             {**context, "home": selectors.student_home(student=membership)},
         )
-    context["awaiting"] = trainings_awaiting_approval(membership=membership)[:APPROVAL_QUEUE_SIZE]
+    context["awaiting"] = trainings_awaiting_approval(membership=membership)[:HOME_LIST_SIZE]
+    context["running"] = running_trainings(membership=membership)[:HOME_LIST_SIZE]
+    context["to_grade"] = hand_ins_to_grade(membership=membership)[:HOME_LIST_SIZE]
     if membership.is_admin:
         context["overview"] = selectors.school_overview(school=request.school)
+        context["first_steps"] = selectors.first_steps(school=request.school)
     return render(request, "schools/dashboard.html", context)
 
 

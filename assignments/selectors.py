@@ -31,6 +31,16 @@ def assignments_for_member(*, membership: Membership, classroom_id=None) -> Quer
     ).order_by("due_at", "pk")
 
 
+def hand_ins_to_grade(*, membership: Membership) -> QuerySet[Submission]:
+    """The hand-ins of the member's classrooms not yet returned, the oldest first."""
+    return (
+        Submission.objects.for_school(membership.school)
+        .filter(assignment__in=assignments_visible_to(membership).values("pk"), returned_at=None)
+        .select_related("assignment", "student__user")
+        .order_by("handed_in_at", "pk")
+    )
+
+
 def _count(rows: QuerySet, by: str) -> Coalesce:
     counted = rows.order_by().values(by).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted), 0)

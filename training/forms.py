@@ -7,16 +7,37 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import PolicyType
 
+# What each policy is for, in a sentence, beside its choice on the new-training form.
+POLICY_PURPOSE = {
+    PolicyType.ACT: _(
+        "The robot imitates the recorded movements. The right start for most tasks; trains quickly."
+    ),
+    PolicyType.ACT_BBOX: _(
+        "Like ACT, and the model also looks for one object in the camera image: for tasks where "
+        "the object lies somewhere different each time."
+    ),
+    PolicyType.GR00T: _(
+        "NVIDIA's large robot model, fine-tuned on your recordings: for harder tasks with several "
+        "steps. Takes longer and costs more GPU time."
+    ),
+}
+# Expert settings, behind "Advanced": the dataset gives good defaults.
+ADVANCED_FIELDS = ("steps", "batch_size", "epochs", "learning_rate")
+
 
 class TrainingForm(forms.Form):
     student = forms.ModelChoiceField(label=_("Student"), queryset=None, required=False)
+    policy_type = forms.ChoiceField(
+        label=_("Policy type"),
+        choices=PolicyType.choices,
+        initial=PolicyType.ACT,
+        widget=forms.RadioSelect,
+    )
     dataset = forms.CharField(
         label=_("Dataset on the Hugging Face Hub"),
         max_length=200,
-        help_text=_("owner/name, e.g. edubotics-demo/so101-pick-place"),
-    )
-    policy_type = forms.ChoiceField(
-        label=_("Policy type"), choices=PolicyType.choices, initial=PolicyType.ACT
+        help_text=_("Choose one of the list or type owner/name."),
+        widget=forms.TextInput(attrs={"list": "known-datasets", "autocomplete": "off"}),
     )
     object_description = forms.CharField(
         label=_("Object to detect (ACT + BBox)"), max_length=200, required=False
@@ -55,6 +76,18 @@ class TrainingForm(forms.Form):
             self.fields["student"].label_from_instance = (
                 lambda m: f"{m.user.get_full_name()} ({m.user.username})"
             )
+
+    def policy_choices(self):
+        """The policy radio buttons, each with what it is for."""
+        return [
+            (choice, POLICY_PURPOSE.get(choice.data["value"], "")) for choice in self["policy_type"]
+        ]
+
+    def basic_fields(self):
+        return [f for f in self.visible_fields() if f.name not in ("policy_type", *ADVANCED_FIELDS)]
+
+    def advanced_fields(self):
+        return [f for f in self.visible_fields() if f.name in ADVANCED_FIELDS]
 
     def clean(self):
         cleaned = super().clean()

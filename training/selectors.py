@@ -14,6 +14,7 @@ from schools.models import Classroom, Membership, School
 from schools.selectors import students_taught_by
 
 from .access import trainings_visible_to
+from .demo_dataset import DEMO_REPO_ID
 from .models import (
     ACTIVE_SERVER_STATUSES,
     ACTIVE_STATUSES,
@@ -68,6 +69,18 @@ def server_for_callback(*, server_id) -> InferenceServer:
         raise Http404 from None
 
 
+def known_datasets(*, school: School, limit: int = 50) -> list[str]:
+    """The datasets the new-training form offers: the demo dataset, then those trained on in the
+    school (one query)."""
+    used = (
+        Training.objects.for_school(school)
+        .order_by("dataset")
+        .values_list("dataset", flat=True)
+        .distinct()[:limit]
+    )
+    return list(dict.fromkeys([DEMO_REPO_ID, *used]))
+
+
 def trainings_for_member(
     *, membership: Membership, classroom_id=None, student_id=None
 ) -> QuerySet[Training]:
@@ -77,6 +90,16 @@ def trainings_for_member(
     if student_id:
         trainings = trainings.filter(student_id=student_id)
     return trainings.select_related("student__user", "classroom").order_by("-created_at", "-pk")
+
+
+def running_trainings(*, membership: Membership) -> QuerySet[Training]:
+    """The trainings the member can see that are queued or on a GPU now, the oldest first."""
+    return (
+        trainings_visible_to(membership)
+        .filter(status__in=(Status.PENDING, Status.QUEUED, Status.RUNNING))
+        .select_related("student__user", "classroom")
+        .order_by("created_at", "pk")
+    )
 
 
 def models_of_user(*, membership: Membership) -> QuerySet[Training]:

@@ -25,6 +25,7 @@ from .models import Status
 from .selectors import (
     LIBRARY_SORTS,
     current_server,
+    known_datasets,
     model_library,
     model_sessions,
     ratings_by_student,
@@ -138,7 +139,12 @@ def training_form_page(request, form, *, assignment=None):
     return render(
         request,
         "training/new.html",
-        {"form": form, "checked": checked, "assignment": assignment},
+        {
+            "form": form,
+            "checked": checked,
+            "assignment": assignment,
+            "datasets": known_datasets(school=request.school),
+        },
     )
 
 

@@ -1,54 +1,68 @@
-"""Bar charts as server-rendered SVG (no CDN), printable, with a table for screen readers."""
+"""Bar charts as server-rendered SVG (no CDN), printable, with a table for screen readers.
+
+They share the loss chart's ticks and its focusable points: a bar's values show on hover and on
+keyboard focus."""
 
 from django import template
 from django.template.loader import render_to_string
 
+from training.templatetags.charts import decimals, nice_ticks, spread
+
 register = template.Library()
-WIDTH, HEIGHT, PAD = 640, 200, 28
+WIDTH, WIDE, HEIGHT, PAD = 640, 960, 200, 40
+MAX_X_LABELS = 8
 
 
 @register.simple_tag
-def bar_chart(rows, label_attr, series, caption):
+def bar_chart(rows, label_attr, series, caption, wide=False):
     """Stacked bars: ``rows`` are objects, ``label_attr`` names their x label, ``series`` is
-    "attr:Label,attr:Label" (bottom to top)."""
+    "attr:Label,attr:Label" (bottom to top); ``wide`` lets the chart fill its card."""
+    width = WIDE if wide else WIDTH
     names = [tuple(part.split(":", 1)) for part in series.split(",")]
+    labels = [getattr(row, label_attr) for row in rows]
     values = [[float(getattr(row, attr) or 0) for attr, _ in names] for row in rows]
-    top = max((sum(v) for v in values), default=0) or 1
-    slot = (WIDTH - 2 * PAD) / max(len(rows), 1)
-    bars = []
-    for index, (row, row_values) in enumerate(zip(rows, values, strict=True)):
-        y = HEIGHT - PAD
+    y_ticks = nice_ticks(max((sum(v) for v in values), default=0))
+    top = y_ticks[-1]
+    scale = (HEIGHT - 2 * PAD) / top
+    slot = (width - 2 * PAD) / max(len(rows), 1)
+    shown_labels = set(spread(range(len(rows)), MAX_X_LABELS))
+    groups = []
+    # Coordinates are formatted here, not by the (localised) template: SVG needs a point.
+    for index, (label, row_values) in enumerate(zip(labels, values, strict=True)):
+        y, bars = HEIGHT - PAD, []
         for series_index, value in enumerate(row_values):
-            height = value / top * (HEIGHT - 2 * PAD)
-            y -= height
-            # Coordinates are formatted here, not by the (localised) template: SVG needs a point.
-            bars.append(
-                {
-                    "x": f"{PAD + index * slot + slot * 0.15:.1f}",
-                    "y": f"{y:.1f}",
-                    "w": f"{slot * 0.7:.1f}",
-                    "h": f"{height:.1f}",
-                    "series": series_index,
-                    "title": f"{getattr(row, label_attr)}: {value:g}",
-                }
-            )
+            y -= value * scale
+            bars.append({"y": f"{y:.1f}", "h": f"{value * scale:.1f}", "series": series_index})
+        center = PAD + (index + 0.5) * slot
+        groups.append(
+            {
+                "x": f"{center - slot * 0.35:.1f}",
+                "w": f"{slot * 0.7:.1f}",
+                "center": f"{center:.1f}",
+                "top": f"{y:.1f}",
+                "anchor": "end" if center > width * 0.85 else "middle",
+                "bars": bars,
+                "label": label,
+                "show_label": index in shown_labels,
+                "values": [
+                    (name, value) for (_, name), value in zip(names, row_values, strict=True)
+                ],
+            }
+        )
     return render_to_string(
         "analytics/bar_chart.html",
         {
-            "width": WIDTH,
+            "width": width,
             "height": HEIGHT,
             "pad": PAD,
             "bottom": HEIGHT - PAD,
-            "right": WIDTH - PAD,
-            "bars": bars,
-            "top": top,
+            "right": width - PAD,
+            "plot_height": HEIGHT - 2 * PAD,
+            "groups": groups,
+            "y_ticks": [{"y": f"{HEIGHT - PAD - v * scale:.1f}", "value": v} for v in y_ticks],
+            "decimals": decimals(y_ticks),
             "caption": caption,
             "series": [label for _, label in names],
-            "table": [
-                (getattr(row, label_attr), row_values)
-                for row, row_values in zip(rows, values, strict=True)
-            ],
-            "first": getattr(rows[0], label_attr) if rows else "",
-            "last": getattr(rows[-1], label_attr) if rows else "",
+            "wide": wide,
         },
     )

@@ -170,7 +170,8 @@ def test_dashboards_take_the_same_queries_at_any_size(
         # session, user, membership, classroom, students, active trainings, counted, per day,
         # assignments with their hand-ins, switcher
         reverse("classroom_progress", args=[school.slug, classroom.pk]): 10,
-        reverse("dashboard", args=[school.slug]): 14,  # + trainings awaiting approval
+        # + trainings awaiting approval, running trainings, hand-ins to grade, first steps
+        reverse("dashboard", args=[school.slug]): 17,
         reverse(
             "student_progress",
             args=[

@@ -45,6 +45,10 @@ def test_a_teacher_sorts_by_success_rate_and_downloads_the_csv(page, school, tmp
     page.get_by_role("link", name="Robotik 9b").click()
     page.get_by_role("link", name="Progress").click()
     assert page.locator("figure.bars svg rect").count() >= 4  # completed and failed bars
+    bar = page.locator("figure.bars g.point").last
+    assert not bar.locator(".value").is_visible()
+    bar.focus()  # a keyboard user reads a bar's values as a mouse user does on hover
+    assert bar.locator(".value").is_visible()
     names = lambda: page.locator("#progress-table tbody tr td:first-child").all_inner_texts()  # noqa: E731
     assert [n.split(",")[0] for n in names()] == ["Adler", "Berg", "Cem"]
 

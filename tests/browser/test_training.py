@@ -33,11 +33,14 @@ def test_a_student_trains_on_the_demo_dataset_and_sees_the_loss_chart(
     page.locator("button[type=submit]").click()
     page.get_by_role("link", name="Trainings").first.click()
     page.get_by_role("link", name="New training").click()
+    assert not page.get_by_label("Object to detect (ACT + BBox)").is_visible()  # ACT is chosen
     page.get_by_label("Dataset on the Hugging Face Hub").fill("edubotics-demo/so101-pick-place")
-    page.get_by_label("Steps (ACT)").fill("3000")
-    page.get_by_role("button", name="Check dataset and estimate").click()
-    page.get_by_text("The dataset is fine.").wait_for()
+    page.get_by_text("The dataset is fine.").wait_for()  # the estimate shows as she types
     assert page.get_by_text("12 episodes, 720 frames").is_visible()
+    assert not page.get_by_label("Steps (ACT)").is_visible()  # expert settings wait behind a click
+    page.get_by_text("Advanced").click()
+    page.get_by_label("Steps (ACT)").fill("3000")
+    page.get_by_text("3000 steps with batch size").wait_for()
     assert page.get_by_text("Estimate: about").is_visible()
     page.get_by_role("button", name="Start training").click()
 

@@ -28,8 +28,8 @@ def test_the_teacher_dashboard_takes_the_same_queries_at_any_size(
     url = reverse("dashboard", args=[teacher.school.slug])
     as_teacher.get(url)  # the first visit remembers the school in the session
     # session, user, membership, classrooms, archived classrooms, schools for the switcher,
-    # trainings awaiting approval
-    with django_assert_num_queries(7):
+    # trainings awaiting approval, running trainings, hand-ins to grade
+    with django_assert_num_queries(9):
         response = as_teacher.get(url)
     assert response.content.decode().count(f"<td>{students}</td>") == 3
 
