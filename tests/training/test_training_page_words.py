@@ -1,5 +1,5 @@
-"""The training page speaks to whoever reads it: the teacher in Sie-form, a failed training with a
-hint what to do, the loss chart as soon as there is a loss, each loss point listed once."""
+"""The training page speaks to no one in person; a failed training says what to do; the loss
+chart shows as soon as there is a loss, each loss point listed once."""
 
 from django.urls import reverse
 
@@ -16,11 +16,12 @@ def page(member, training):
     return client_for(member).get(url).content.decode()
 
 
-def test_the_teacher_reads_the_model_is_ready_and_the_student_your_model(teacher, student):
+def test_the_model_is_ready_speaks_to_no_one_in_person(teacher, student):
+    """The page is the student's and their teachers': neither "Dein" nor "Ihr"."""
     done = TrainingFactory(student=student, status=Status.COMPLETED, hub_model_id="edubotics-ai/m")
-    as_teacher = page(teacher, done)
-    assert "Das Modell ist fertig" in as_teacher and "Dein Modell" not in as_teacher
-    assert "Dein Modell ist fertig" in page(student, done)
+    for reader in (teacher, student):
+        text = page(reader, done)
+        assert "Das Modell ist fertig" in text and "Dein Modell" not in text
 
 
 def test_a_known_failure_says_what_to_do(teacher, student):
