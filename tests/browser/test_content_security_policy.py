@@ -55,7 +55,7 @@ def test_live_progress_and_the_loss_chart_update_under_the_policy(page, classroo
         status=Status.COMPLETED, completed_at=timezone.now(), hub_model_id="edubotics-ai/lena-act"
     )
     page.locator(".status-completed").wait_for()
-    assert page.get_by_text("Your model is ready:").is_visible()
+    assert page.get_by_text("The model is ready:").is_visible()
     assert page.evaluate("window.cspViolations") == []
 
 

@@ -4,6 +4,7 @@ The submit task runs inline (eager Celery) here; the real worker is tested in th
 The job itself is real: the LocalBackend's runner process trains and reports to the live server."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import postgres_only
 from tests.factories import PASSWORD, EnrollmentFactory
@@ -33,7 +34,8 @@ def test_a_student_trains_on_the_demo_dataset_and_sees_the_loss_chart(
     page.locator("button[type=submit]").click()
     page.get_by_role("link", name="Trainings").first.click()
     page.get_by_role("link", name="New training").click()
-    assert not page.get_by_label("Object to detect (ACT + BBox)").is_visible()  # ACT is chosen
+    # ACT is chosen, so the object field hides (once the form's script has run)
+    expect(page.get_by_label("Object to detect (ACT + BBox)")).to_be_hidden()
     page.get_by_label("Dataset on the Hugging Face Hub").fill("edubotics-demo/so101-pick-place")
     page.get_by_text("The dataset is fine.").wait_for()  # the estimate shows as she types
     assert page.get_by_text("12 episodes, 720 frames").is_visible()
@@ -45,7 +47,7 @@ def test_a_student_trains_on_the_demo_dataset_and_sees_the_loss_chart(
     page.get_by_role("button", name="Start training").click()
 
     page.locator(".status-completed").wait_for(timeout=60_000)  # the page updates itself
-    assert page.get_by_text("Your model is ready:").is_visible()
+    assert page.get_by_text("The model is ready:").is_visible()
     assert page.locator("#training-chart svg polyline").count() == 1
     points = page.locator("#training-chart svg polyline").get_attribute("points").split()
     assert len(points) >= 10
