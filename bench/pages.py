@@ -1,5 +1,5 @@
-"""Benchmark: the pages a large school uses (40 classrooms, 1,000 students, 50,000 trainings,
-50,000 audit events) served by gunicorn (2 sync workers, DEBUG off), each timed against a trivial
+"""Benchmark: the pages a large school uses (40 classrooms, 1,000 students, 50,000 trainings with
+their GPU ledger, 50,000 audit events, ten assignments per classroom with every hand-in) served by gunicorn (2 sync workers, DEBUG off), each timed against a trivial
 view in the same run; then the API training list's p95 at 20 concurrent clients (wrk).
 
 The large school is seeded once into the configured database and kept for the next run.
@@ -30,6 +30,7 @@ from django.test import Client
 from django.utils import timezone
 
 import bench.common  # noqa: F401 (sets Django up)
+from assignments.models import Assignment, Submission
 from schools.models import (
     AuditAction,
     AuditEvent,
@@ -41,11 +42,12 @@ from schools.models import (
     User,
 )
 from schools.services.tokens import api_token_create
-from training.models import Status, Training
+from training.models import BudgetEntry, Status, Training
 
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "bench-large"
 CLASSROOMS, TEACHERS, STUDENTS, TRAININGS, EVENTS = 40, 10, 1_000, 50_000, 50_000
+ASSIGNMENTS = 10  # per classroom, over the year, each handed in by every student
 PAIRS, REQUESTS = 3, 9  # median of three pairs, each the median of nine requests
 LIMITS = {"teacher: classroom": 3}  # the issue's bound for this page; 5× for the others
 
@@ -105,11 +107,43 @@ def seed():
                 completed_at=done,
                 duration_seconds=1200 if ok else None,
                 cost_eur=Decimal("0.67") if ok else None,
+                hub_model_id=f"{SLUG}/m{n}" if ok else "",
             )
         )
-    Training.objects.bulk_create(trainings, batch_size=5_000)
+    trainings = Training.objects.bulk_create(trainings, batch_size=5_000)
     # created a few minutes before they ran (auto_now_add stamped them all with now)
     Training.objects.filter(school=school).update(created_at=F("started_at") - timedelta(minutes=2))
+    # Each training reserved its estimate and settled at its end (a refund when it failed).
+    BudgetEntry.objects.bulk_create(
+        (
+            entry
+            for t in trainings
+            for entry in (
+                BudgetEntry(
+                    school=school,
+                    kind=BudgetEntry.Kind.RESERVATION,
+                    training=t,
+                    classroom=t.classroom,
+                    amount_eur=Decimal("0.70"),
+                ),
+                BudgetEntry(
+                    school=school,
+                    training=t,
+                    classroom=t.classroom,
+                    kind=BudgetEntry.Kind.REFUND,
+                    amount_eur=Decimal("-0.03") if t.cost_eur else Decimal("-0.70"),
+                ),
+            )
+        ),
+        batch_size=5_000,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE training_budgetentry e SET created_at = t.completed_at"
+            " FROM training_training t WHERE e.training_id = t.id AND t.school_id = %s",
+            [school.pk],
+        )
+    seed_assignments(school, classrooms, trainings, rng)
     AuditEvent.objects.bulk_create(
         (
             AuditEvent(
@@ -122,6 +156,47 @@ def seed():
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # what autovacuum does in production after bulk inserts
     return school
+
+
+def seed_assignments(school, classrooms, trainings, rng):
+    """Ten published assignments per classroom over the year; every student handed in one of
+    their models for each, and most were graded and returned."""
+    now = timezone.now()
+    assignments = Assignment.objects.bulk_create(
+        Assignment(
+            school=school,
+            classroom=classroom,
+            created_by=classroom.primary_teacher,
+            title=f"Aufgabe {n}",
+            due_at=now - timedelta(days=36 * n),
+            published_at=now - timedelta(days=36 * n + 14),
+        )
+        for classroom in classrooms
+        for n in range(ASSIGNMENTS)
+    )
+    by_classroom = {}
+    for assignment in assignments:
+        by_classroom.setdefault(assignment.classroom_id, []).append(assignment)
+    first_model = {}
+    for training in trainings:
+        first_model.setdefault(training.student_id, training)
+    Submission.objects.bulk_create(
+        (
+            Submission(
+                school=school,
+                assignment=assignment,
+                student_id=student_id,
+                training=training,
+                handed_in_at=assignment.due_at - timedelta(days=1),
+                grade=Decimal(rng.randint(1, 6)) if returned else None,
+                returned_at=assignment.due_at + timedelta(days=3) if returned else None,
+            )
+            for student_id, training in first_model.items()
+            for assignment in by_classroom[training.classroom_id]
+            for returned in [rng.random() < 0.8]
+        ),
+        batch_size=5_000,
+    )
 
 
 def large_school():
@@ -219,6 +294,7 @@ def main():
     admin = Membership.objects.get(school=school, role=Role.ADMIN)
     teacher = Membership.objects.get(school=school, user__username=f"{SLUG}-t0")
     classroom = Classroom.objects.get(school=school, name="Klasse 0")
+    assignment = Assignment.objects.filter(classroom=classroom).earliest("due_at")
     _token, token = api_token_create(actor=teacher)
     port = free_port()
     base = f"http://127.0.0.1:{port}/s/{SLUG}"
@@ -237,6 +313,15 @@ def main():
         ("admin: training list", as_admin, f"{base}/trainings/", None),
         ("teacher: API training list", api[1], f"http://127.0.0.1:{port}/api/v1/trainings", api[0]),
         ("admin: audit log", as_admin, f"{base}/audit/", None),
+        ("teacher: model library", as_teacher, f"{base}/models/", None),
+        ("teacher: assignment hand-ins", as_teacher, f"{base}/assignments/{assignment.pk}/", None),
+        (
+            "teacher: grade book (CSV)",
+            as_teacher,
+            f"{base}/assignments/grade-book/{classroom.pk}/",
+            None,
+        ),
+        ("admin: GPU budget and ledger", as_admin, f"{base}/trainings/budget/", None),
     ]
     server = start_server(port)
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores when the timing began")
