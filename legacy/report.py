@@ -1,6 +1,8 @@
 """The import's reports as lines of text: the same words on the console and on the upload page."""
 
+from django.apps import apps
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 def report_lines(report: dict) -> list[str]:
@@ -10,9 +12,12 @@ def report_lines(report: dict) -> list[str]:
         lines = [_("Import %(batch)s saved.") % {"batch": report["batch"]}]
     for name, table in report["tables"].items():
         lines.append(
-            _(
+            ngettext(
+                "%(table)s: %(rows)d row, %(imported)d imported, %(already)d imported before, "
+                "%(skipped)d skipped",
                 "%(table)s: %(rows)d rows, %(imported)d imported, %(already)d imported before, "
-                "%(skipped)d skipped"
+                "%(skipped)d skipped",
+                table["rows"],
             )
             % {
                 "table": name,
@@ -37,9 +42,12 @@ def verify_lines(result: dict) -> list[str]:
     for name, table in result.items():
         same = table["source_checksum"] == table["checksum"]
         lines.append(
-            _(
+            ngettext(
+                "%(table)s: %(source)d row in the source, %(imported)d imported, %(here)d still "
+                "here, checksum %(checksum)s: %(verdict)s",
                 "%(table)s: %(source)d rows in the source, %(imported)d imported, %(here)d still "
-                "here, checksum %(checksum)s: %(verdict)s"
+                "here, checksum %(checksum)s: %(verdict)s",
+                table["source_rows"],
             )
             % {
                 "table": name,
@@ -59,8 +67,10 @@ def verify_lines(result: dict) -> list[str]:
 
 def undo_lines(result: dict) -> list[str]:
     lines = [_("Import %(batch)s undone.") % {"batch": result["batch"]}]
-    for name, count in result["removed"].items():
-        lines.append("  " + _("removed: %(count)d %(things)s") % {"count": count, "things": name})
+    for label, count in result["removed"].items():
+        meta = apps.get_model(label)._meta
+        things = meta.verbose_name if count == 1 else meta.verbose_name_plural
+        lines.append("  " + _("removed: %(count)d %(things)s") % {"count": count, "things": things})
     if result["kept"]:
         lines.append(_("Kept, because people used them since:"))
     for kept in result["kept"]:

@@ -211,7 +211,7 @@ def _delete_newest_first(unit: list) -> Counter:
     for _row, obj in unit:  # newest first
         if obj is not None:
             by_model.setdefault(type(obj), []).append(obj.pk)
-            removed[str(obj._meta.verbose_name_plural)] += 1
+            removed[obj._meta.label_lower] += 1
     for model, pks in by_model.items():
         model._default_manager.filter(pk__in=pks).delete()
     return removed
