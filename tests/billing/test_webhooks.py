@@ -8,6 +8,7 @@ import json
 import logging
 import time
 
+import pytest
 from djstripe.models import WebhookEventTrigger
 
 from billing.packages import PACKAGES
@@ -137,10 +138,17 @@ def test_a_rejected_delivery_is_not_stored(packages, client, school, webhook_end
     assert state(school) == ("starter", "trial", "")
 
 
-def test_with_debug_on_a_poster_cannot_choose_the_signing_secret(
-    packages, client, school, webhook_endpoint, settings
+@pytest.mark.parametrize(
+    "cli_switch, status, after",
+    [(False, 400, ("starter", "trial", "")), (True, 200, ("premium", "active", ""))],
+    ids=["a poster cannot choose the signing secret", "stripe listen's secret when switched on"],
+)
+def test_the_secret_header_counts_only_with_the_stripe_cli_switch(
+    packages, client, school, webhook_endpoint, settings, cli_switch, status, after
 ):
-    settings.DEBUG = True
+    """With DEBUG on, dj-stripe takes a signing secret from this header (what `stripe listen`
+    needs); only STRIPE_CLI_WEBHOOKS lets it."""
+    settings.DEBUG, settings.STRIPE_CLI_WEBHOOKS = True, cli_switch
     subscription = packages.subscribe(customer_for_school(school=school).id, PREMIUM)
     body = json.dumps(event("customer.subscription.created", subscription))
     response = client.post(
@@ -152,26 +160,6 @@ def test_with_debug_on_a_poster_cannot_choose_the_signing_secret(
             "X-Djstripe-Webhook-Secret": "whsec_chosen_by_poster",
         },
     )
-    assert response.status_code == 400
-    assert state(school) == ("starter", "trial", "")
-    assert not WebhookEventTrigger.objects.exists()
-
-
-def test_the_stripe_cli_secret_header_works_only_when_switched_on(
-    packages, client, school, webhook_endpoint, settings
-):
-    """`stripe listen` signs with its own secret, which dj-stripe takes from this header."""
-    settings.DEBUG, settings.STRIPE_CLI_WEBHOOKS = True, True
-    subscription = packages.subscribe(customer_for_school(school=school).id, PREMIUM)
-    body = json.dumps(event("customer.subscription.created", subscription))
-    response = client.post(
-        f"/stripe/webhook/{webhook_endpoint.djstripe_uuid}/",
-        body,
-        content_type="application/json",
-        headers={
-            "Stripe-Signature": sign(body, "whsec_stripe_cli"),
-            "X-Djstripe-Webhook-Secret": "whsec_stripe_cli",
-        },
-    )
-    assert response.status_code == 200
-    assert state(school) == ("premium", "active", "")
+    assert response.status_code == status
+    assert state(school) == after
+    assert WebhookEventTrigger.objects.exists() == cli_switch
