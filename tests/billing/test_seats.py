@@ -1,20 +1,18 @@
 """Seats: a full school refuses new students with the number of free seats, all or nothing, even
 when many enrollments arrive at once."""
 
-import threading
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from billing.models import BillingAccount
 from billing.services.accounts import entitlement_refresh
-from schools.errors import ApplicationError
 from schools.models import Membership, Role
 from schools.services.students import students_create
 from schools.student_csv import StudentRow
+from tests.concurrently import at_once
 from tests.conftest import client_for, postgres_only
 from tests.factories import (
     ClassroomFactory,
@@ -119,29 +117,16 @@ def test_parallel_enrollments_never_exceed_the_seats(transactional_db):
     teacher = TeacherFactory(school=school)
     classroom = ClassroomFactory(school=school, primary_teacher=teacher)
     fill(classroom, 2)  # 3 of 5 seats free
-    results, barrier = [], threading.Barrier(20)
-
-    def enroll(n):
-        try:
-            barrier.wait()
-            students_create(
-                actor=teacher,
-                classroom=classroom,
-                rows=[StudentRow(line=1, first_name="Kind", last_name=f"Nummer{n}")],
-            )
-            results.append("ok")
-        except ApplicationError as error:
-            results.append(error.message)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=enroll, args=(n,)) for n in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert results.count("ok") == 3
-    assert all("Not enough seats" in r for r in results if r != "ok")
+    enrolled, refused = at_once(
+        lambda n: students_create(
+            actor=teacher,
+            classroom=classroom,
+            rows=[StudentRow(line=1, first_name="Kind", last_name=f"Nummer{n}")],
+        ),
+        range(20),
+    )
+    assert len(enrolled) == 3, refused
+    assert all("Not enough seats" in message for message in refused)
     assert active_students(school) == 5
 
 

@@ -1,17 +1,16 @@
 """The school's GPU budget: reservation at the start, settlement at every end, refunds, the
 limits and messages, teacher approval, classroom shares and inference server time."""
 
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
 
 from schools.errors import ApplicationError
 from schools.models import AuditAction, AuditEvent, School
+from tests.concurrently import at_once
 from tests.conftest import postgres_only
 from tests.factories import (
     ClassroomFactory,
@@ -224,24 +223,8 @@ def test_parallel_starts_never_spend_more_than_the_budget(transactional_db, fake
     )
     # 10.00 € a month, 9.40 € used: 0.60 € left, each start (100 steps) reserves 0.08 €.
     budget(school, monthly_budget_eur=Decimal("10.00"))
-    results, barrier = [], threading.Barrier(50)
-
-    def run(student):
-        try:
-            barrier.wait()
-            start(student, steps=100)
-            results.append("ok")
-        except ApplicationError as error:
-            results.append(error.message)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(s,)) for s in students]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert results.count("ok") == 7, results  # 7 × 0.08 = 0.56 ≤ 0.60 < 8 × 0.08
-    assert all("not enough for this training" in r for r in results if r != "ok")
+    started, refused = at_once(lambda student: start(student, steps=100), students)
+    assert len(started) == 7, refused  # 7 × 0.08 = 0.56 ≤ 0.60 < 8 × 0.08
+    assert all("not enough for this training" in message for message in refused)
     assert net(school) == Decimal("9.96")
     assert Training.objects.filter(school=school).exclude(pk=earlier.pk).count() == 7

@@ -1,11 +1,7 @@
 """30 starts at once with 5 trainings of quota left: exactly 5 are accepted (PostgreSQL)."""
 
-import threading
-
-from django.db import connection
-
-from schools.errors import ApplicationError
 from schools.models import School
+from tests.concurrently import at_once
 from tests.conftest import postgres_only
 from tests.factories import (
     ClassroomFactory,
@@ -31,27 +27,14 @@ def test_parallel_starts_never_exceed_the_quota(transactional_db, fake_modal):
     School.objects.filter(pk=school.pk).update(
         monthly_training_quota=8, concurrent_training_limit=50, seat_limit=None
     )
-    results, barrier = [], threading.Barrier(30)
-
-    def start(student):
-        try:
-            barrier.wait()
-            training_start(
-                actor=student, student=student, dataset=DEMO, policy_type="ACT", steps=100
-            )
-            results.append("ok")
-        except ApplicationError as error:
-            results.append(error.message)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=start, args=(s,)) for s in students]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert results.count("ok") == 5, results
-    assert all("used its 8 trainings" in r for r in results if r != "ok")
+    started, refused = at_once(
+        lambda student: training_start(
+            actor=student, student=student, dataset=DEMO, policy_type="ACT", steps=100
+        ),
+        students,
+    )
+    assert len(started) == 5, refused
+    assert all("used its 8 trainings" in message for message in refused)
     assert (
         Training.objects.filter(school=school, status__in=[Status.PENDING, Status.QUEUED]).count()
         == 5

@@ -2,16 +2,15 @@
 however often trainings end; the command rebuilds it."""
 
 import random
-import threading
 from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
 
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 
 from schools.errors import ApplicationError
+from tests.concurrently import at_once
 from tests.conftest import postgres_only
 from tests.factories import ClassroomFactory, EnrollmentFactory, TrainingFactory
 from training.models import Status, Training, TrainingDay
@@ -114,18 +113,11 @@ def test_trainings_ending_at_once_are_all_counted(transactional_db):
         TrainingFactory(student=student, status=Status.RUNNING, started_at=timezone.now())
         for _ in range(10)
     ]
-    barrier = threading.Barrier(len(running))
-
-    def complete(training):
-        try:
-            barrier.wait()
-            training_record_event(training=training, event={"type": "completed", "duration": 60})
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=complete, args=(t,)) for t in running]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _recorded, refused = at_once(
+        lambda training: training_record_event(
+            training=training, event={"type": "completed", "duration": 60}
+        ),
+        running,
+    )
+    assert refused == []
     assert [(day[1], day[4]) for day in rollup(classroom.school)] == [(10, 600)]

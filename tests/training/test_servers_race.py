@@ -1,10 +1,6 @@
 """12 members start inference servers at once with room for 3: exactly 3 start (PostgreSQL)."""
 
-import threading
-
-from django.db import connection
-
-from schools.errors import ApplicationError
+from tests.concurrently import at_once
 from tests.conftest import postgres_only
 from tests.factories import (
     ClassroomFactory,
@@ -28,23 +24,10 @@ def test_parallel_starts_never_exceed_the_schools_limit(transactional_db, fake_m
         )
         for s in students
     }
-    results, barrier = [], threading.Barrier(len(students))
-
-    def start(student):
-        try:
-            barrier.wait()
-            inference_server_start(actor=student, training=models[student.pk])
-            results.append("ok")
-        except ApplicationError as error:
-            results.append(error.message)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=start, args=(s,)) for s in students]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert results.count("ok") == 3, results
-    assert all("3 inference servers of this school" in r for r in results if r != "ok")
+    started, refused = at_once(
+        lambda student: inference_server_start(actor=student, training=models[student.pk]),
+        students,
+    )
+    assert len(started) == 3, refused
+    assert all("3 inference servers of this school" in message for message in refused)
     assert InferenceServer.objects.filter(school=school).count() == 3
