@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from schools.access import access_classroom, role_required
 from schools.csv_export import csv_response
-from schools.errors import ApplicationError
 from schools.models import Role
 from schools.selectors import classrooms_for_dashboard
+from schools.views.base import form_call, post_action
 from training.views import training_form_page
 
 from . import selectors, services
@@ -22,10 +22,6 @@ from .forms import AssignmentForm, AssignmentTrainingForm, GradeForm, HandInForm
 
 def _url(request, name, *args):
     return reverse(name, args=[request.school.slug, *args])
-
-
-def _form_error(form, error: ApplicationError):
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def assignment_list(request):
@@ -56,12 +52,12 @@ def assignment_create(request):
         initial={"classroom": request.GET.get("classroom")},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            assignment = services.assignment_create(actor=request.membership, **form.cleaned_data)
+        ok, assignment = form_call(
+            form, services.assignment_create, actor=request.membership, **form.cleaned_data
+        )
+        if ok:
             messages.success(request, _("The assignment is saved as a draft."))
             return redirect(_url(request, "assignment_detail", assignment.pk))
-        except ApplicationError as error:
-            _form_error(form, error)
     return render(request, "assignments/form.html", {"form": form})
 
 
@@ -73,14 +69,16 @@ def assignment_edit(request, assignment_id):
         request.POST or None, instance=assignment, classrooms=_teacher_classrooms(request)
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.assignment_update(
-                actor=request.membership, assignment=assignment, **form.cleaned_data
-            )
+        ok, _assignment = form_call(
+            form,
+            services.assignment_update,
+            actor=request.membership,
+            assignment=assignment,
+            **form.cleaned_data,
+        )
+        if ok:
             messages.success(request, _("The assignment is saved."))
             return redirect(_url(request, "assignment_detail", assignment.pk))
-        except ApplicationError as error:
-            _form_error(form, error)
     return render(request, "assignments/form.html", {"form": form, "assignment": assignment})
 
 
@@ -105,14 +103,16 @@ def assignment_detail(request, assignment_id):
         initial={"reflection": submission.reflection if submission else ""},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.submission_hand_in(
-                actor=membership, assignment=assignment, **form.cleaned_data
-            )
+        ok, _submission = form_call(
+            form,
+            services.submission_hand_in,
+            actor=membership,
+            assignment=assignment,
+            **form.cleaned_data,
+        )
+        if ok:
             messages.success(request, _("Handed in. Your teacher will look at it."))
             return redirect(_url(request, "assignment_detail", assignment.pk))
-        except ApplicationError as error:
-            _form_error(form, error)
     return render(
         request,
         "assignments/student_detail.html",
@@ -144,12 +144,14 @@ def assignment_publish(request, assignment_id):
                 "cancel_url": back,
             },
         )
-    try:
-        services.assignment_publish(actor=request.membership, assignment=assignment)
-        messages.success(request, _("The assignment is published."))
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    return redirect(back)
+    return post_action(
+        request,
+        services.assignment_publish,
+        _("The assignment is published."),
+        back,
+        actor=request.membership,
+        assignment=assignment,
+    )
 
 
 def assignment_reuse(request, assignment_id):
@@ -158,14 +160,16 @@ def assignment_reuse(request, assignment_id):
     )
     form = ReuseForm(request.POST or None, classrooms=_teacher_classrooms(request))
     if request.method == "POST" and form.is_valid():
-        try:
-            copy = services.assignment_reuse(
-                actor=request.membership, assignment=assignment, **form.cleaned_data
-            )
+        ok, copy = form_call(
+            form,
+            services.assignment_reuse,
+            actor=request.membership,
+            assignment=assignment,
+            **form.cleaned_data,
+        )
+        if ok:
             messages.success(request, _("A copy is saved as a draft for this classroom."))
             return redirect(_url(request, "assignment_detail", copy.pk))
-        except ApplicationError as error:
-            _form_error(form, error)
     return render(request, "assignments/reuse.html", {"form": form, "assignment": assignment})
 
 
@@ -192,14 +196,16 @@ def submission_detail(request, submission_id):
             request.POST or None, grading=submission.assignment.grading, initial=initial
         )
         if request.method == "POST" and form.is_valid():
-            try:
-                services.submission_grade(
-                    actor=request.membership, submission=submission, **form.cleaned_data
-                )
+            ok, _submission = form_call(
+                form,
+                services.submission_grade,
+                actor=request.membership,
+                submission=submission,
+                **form.cleaned_data,
+            )
+            if ok:
                 messages.success(request, _("Returned to the student with your feedback."))
                 return redirect(_url(request, "assignment_detail", submission.assignment_id))
-            except ApplicationError as error:
-                _form_error(form, error)
     return render(
         request,
         "assignments/submission.html",
