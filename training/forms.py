@@ -73,6 +73,7 @@ class TrainingForm(forms.Form):
         else:
             self.fields["student"].queryset = students
             self.fields["student"].required = True
+            self.fields["student"].empty_label = _("Choose a student")
             self.fields["student"].label_from_instance = (
                 lambda m: f"{m.user.get_full_name()} ({m.user.username})"
             )

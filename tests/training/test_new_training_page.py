@@ -39,3 +39,8 @@ def test_it_offers_the_demo_and_the_schools_own_datasets_only(
         assert offered[0] == DEMO and len(offered) == 1 + size
     assert "andere-schule/geheim" not in html
     assert client_for(outsider).get(url).status_code == 404
+
+
+def test_a_teacher_is_asked_to_choose_the_student(teacher):
+    html = client_for(teacher).get(reverse("training_new", args=[teacher.school.slug])).content
+    assert '<option value="" selected>Choose a student</option>' in html.decode()
