@@ -1,6 +1,7 @@
 """Faults a user must not notice: a job that never starts, a cancel racing its submission, and a
 staff retry of a training that failed long ago."""
 
+import subprocess
 import threading
 import time
 from datetime import timedelta
@@ -37,17 +38,16 @@ def test_a_worker_killed_before_the_local_job_started_gets_it_started(hub, stude
     # The worker died inside the submission: the run folder and payload exist, no runner does.
     training = TrainingFactory(student=student, status=Status.PENDING)
     training.new_submit_key()
-    training.submitted_at = timezone.now()
+    training.submitted_at, training.submissions = timezone.now(), 1
     training.save()
     backend = LocalBackend()
     (backend.runs_dir / str(training.submit_key)).mkdir(parents=True)
     (backend.runs_dir / str(training.submit_key) / "payload.json").write_text("{}")
     training = training_poll(training=later(training))
     assert training.status == Status.QUEUED and training.backend_call_id  # the key was found
-    assert training_poll(training=training).status == Status.QUEUED  # not yet overdue
     assert not backend.started(str(training.submit_key))
 
-    training = training_poll(training=later(training))
+    training = training_poll(training=training)  # found, but overdue and never started
     key = str(training.submit_key)
     deadline = time.monotonic() + 60
     while not backend.started(key) and time.monotonic() < deadline:
@@ -57,8 +57,19 @@ def test_a_worker_killed_before_the_local_job_started_gets_it_started(hub, stude
         training.refresh_from_db()
         assert training.status == Status.QUEUED and training.submissions == 2
         assert training.backend_call_id == f"local:{key}"  # the same key, not a second job
+        assert runners(key) == 1
     finally:
-        training_cancel(training=training, staff_label="test")
+        backend.cancel(f"local:{key}")  # the runner, not only the training
+    deadline = time.monotonic() + 10
+    while runners(key) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert runners(key) == 0
+
+
+def runners(key: str) -> int:
+    """How many runner processes of this key are alive."""
+    found = subprocess.run(["pgrep", "-f", f"runs/{key}/payload.json"], capture_output=True)
+    return len(found.stdout.split())
 
 
 def test_a_submission_lost_without_trace_goes_again_under_its_key(fake_modal, student):
