@@ -19,6 +19,8 @@ from .models import (
     ACTIVE_SERVER_STATUSES,
     ACTIVE_STATUSES,
     EUR_PER_TRAINING,
+    LIBRARY,
+    NO_LOSS,
     BudgetEntry,
     BudgetSettings,
     ControlSession,
@@ -104,23 +106,17 @@ def running_trainings(*, membership: Membership) -> QuerySet[Training]:
 
 def models_of_user(*, membership: Membership) -> QuerySet[Training]:
     """The member's completed models (a student's own; staff: those they can see)."""
-    return (
-        trainings_visible_to(membership)
-        .filter(status=Status.COMPLETED)
-        .exclude(hub_model_id="")
-        .order_by("-completed_at")
-    )
+    return trainings_visible_to(membership).filter(LIBRARY).order_by("-completed_at")
 
 
-# The library's sorts: a keyset ordering each, ending in the primary key so pages never overlap.
+# The library's sorts: a keyset ordering each, ending in the primary key so pages never overlap
+# (each but the newest has its index, Training.Meta).
 LIBRARY_SORTS = {
     "newest": ("-completed_at", "-pk"),
     "loss": ("final_loss", "-pk"),
     "rating": ("-rating_order", "-pk"),
     "sessions": ("-session_count", "-pk"),
 }
-RATED_A_SUCCESS = 4  # a session rated 4 or 5 counts as a success
-NO_LOSS = 1e300  # sorts a model without a loss after every real one
 
 
 def model_library(
@@ -130,10 +126,8 @@ def model_library(
     student_id=None,
     policy_type: str = "",
 ) -> QuerySet[Training]:
-    """The finished models the member may see, each with its control sessions summed up
-    (one query per page, whatever the number of models and sessions)."""
-    sessions = "control_sessions"
-    rated = Q(control_sessions__rating__isnull=False)
+    """The finished models the member may see, each with its control sessions summed up on its
+    row (one query per page that reads only the page's rows, whatever the number of sessions)."""
     models = models_of_user(membership=membership)
     if classroom_id:
         models = models.filter(classroom_id=classroom_id)
@@ -142,12 +136,8 @@ def model_library(
     if policy_type:
         models = models.filter(policy_type=policy_type)
     return models.select_related("student__user", "classroom").annotate(
-        session_count=Count(sessions),
-        rated_count=Count(sessions, filter=rated),
-        success_count=Count(sessions, filter=Q(control_sessions__rating__gte=RATED_A_SUCCESS)),
-        average_rating=Avg("control_sessions__rating"),
         # Sort keys without NULLs, which a keyset cannot compare: unrated sorts last.
-        rating_order=Coalesce(Avg("control_sessions__rating"), 0.0),
+        rating_order=Coalesce("average_rating", 0.0),
         final_loss=Coalesce("latest_loss", NO_LOSS),
     )
 

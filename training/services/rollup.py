@@ -3,20 +3,23 @@
 ``training_rollup_add`` is called by the transaction that ends a training, so the row and the
 training commit together; ``training_rollup_rebuild`` recounts from the trainings themselves.
 Inference servers add their GPU seconds and cost to the row of the day they stopped, from the
-transaction that ends them (``server_rollup_add``); they count as no training.
+transaction that ends them (``server_rollup_add``); they count as no training. The rebuild also
+recounts the library's session sums on the models' rows (``model_sessions_recount``), which
+opening and rating a session keep (training.services.sessions).
 """
 
 import zoneinfo
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Avg, Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from schools.models import School
 
-from ..models import InferenceServer, ServerStatus, Status, Training, TrainingDay
+from ..models import ControlSession, InferenceServer, ServerStatus, Status, Training, TrainingDay
+from .sessions import RATED_A_SUCCESS
 
 _COUNTED = {Status.COMPLETED: "completed", Status.FAILED: "failed", Status.CANCELLED: "cancelled"}
 
@@ -79,8 +82,36 @@ def training_days_recounted(school: School) -> list[TrainingDay]:
     return [days[day] for day in sorted(days)]
 
 
+def model_sessions_recount(*, school: School) -> int:
+    """Sums up each model's control sessions on its row again (what opening and rating a session
+    keeps), for the models with sessions or with sums; returns how many rows were written."""
+    sessions = ControlSession.objects.for_school(school).filter(training=OuterRef("pk"))
+
+    def total(aggregate, **only):
+        summed = (
+            sessions.filter(**only).values("training").annotate(value=aggregate).values("value")
+        )
+        return Coalesce(Subquery(summed), 0)
+
+    return (
+        Training.objects.for_school(school)
+        .filter(Q(pk__in=sessions.values("training")) | Q(session_count__gt=0))
+        .update(
+            session_count=total(Count("pk")),
+            rated_count=total(Count("pk"), rating__isnull=False),
+            success_count=total(Count("pk"), rating__gte=RATED_A_SUCCESS),
+            rating_total=total(Sum("rating")),
+            average_rating=Subquery(
+                sessions.values("training").annotate(value=Avg("rating")).values("value")
+            ),
+        )
+    )
+
+
 def training_rollup_rebuild(*, school: School) -> int:
-    """Replaces the school's rollup with a recount; returns the number of days."""
+    """Replaces the school's rollup with a recount, and recounts its models' sessions; returns
+    the number of days."""
+    model_sessions_recount(school=school)
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # A training ending meanwhile waits at its rollup update until this commits, and

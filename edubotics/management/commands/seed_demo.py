@@ -130,8 +130,8 @@ class Command(BaseCommand):
         Training.objects.filter(school=school, model_name__contains="-hist").update(
             created_at=F("started_at")
         )
-        training_rollup_rebuild(school=school)  # written in bulk, past the services
         self._sessions(school, rng)
+        training_rollup_rebuild(school=school)  # written in bulk, past the services
         self._ledger(school, classroom, rng)
 
     def _sessions(self, school, rng):
