@@ -211,7 +211,8 @@ class TrainingDay(SchoolOwned):
     """The trainings that ended on one of the school's days, summed, so the dashboard's history
     reads a few hundred rows however long the school's record. Kept by the transaction that ends
     a training (training.services.rollup); rebuilt from the trainings by ``rebuild_rollup``.
-    Inference servers add their GPU time and cost to the day they stopped."""
+    Inference servers add their GPU time and cost to the day they stopped, and the GPU ledger's
+    entries their charge or refund to the day they were made (the budget page's chart)."""
 
     day = models.DateField(_("day"))
     completed = models.PositiveIntegerField(_("completed"), default=0)
@@ -219,6 +220,12 @@ class TrainingDay(SchoolOwned):
     cancelled = models.PositiveIntegerField(_("cancelled"), default=0)
     gpu_seconds = models.PositiveBigIntegerField(_("GPU seconds"), default=0)
     cost_eur = models.DecimalField(_("cost (EUR)"), max_digits=12, decimal_places=2, default=0)
+    charged_eur = models.DecimalField(
+        _("charged to the budget (EUR)"), max_digits=12, decimal_places=2, default=0
+    )
+    refunded_eur = models.DecimalField(
+        _("refunded to the budget (EUR)"), max_digits=12, decimal_places=2, default=0
+    )
 
     class Meta:
         verbose_name = _("training day")

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -27,6 +27,7 @@ from .models import (
     InferenceServer,
     Status,
     Training,
+    TrainingDay,
 )
 
 
@@ -263,9 +264,6 @@ def budget_overview(*, school: School, weeks: int = 12, now: datetime | None = N
     settings = budget_settings_of(school)
     entries = BudgetEntry.objects.for_school(school)
     since = month_start(school, now)
-    month = entries.filter(created_at__gte=since).aggregate(
-        used=Sum("amount_eur", default=Decimal(0)),
-    )
     held = (
         entries.filter(training__status__in=ACTIVE_STATUSES, kind=BudgetEntry.Kind.RESERVATION)
         .filter(created_at__gte=since)
@@ -275,40 +273,29 @@ def budget_overview(*, school: School, weeks: int = 12, now: datetime | None = N
         completed_at__gte=since, cost_eur__isnull=False
     )
     average = settled.aggregate(n=Count("pk"), average=Avg("cost_eur"))
-    tz = zoneinfo.ZoneInfo(school.time_zone)
-    today = timezone.localtime(now or timezone.now(), tz).date()
+    today = timezone.localtime(now or timezone.now(), zoneinfo.ZoneInfo(school.time_zone)).date()
     first_week = today - timedelta(days=today.weekday(), weeks=weeks - 1)
-    sums = {
-        row["week"]: row
-        for row in entries.filter(
-            created_at__gte=datetime.combine(first_week, datetime.min.time(), tzinfo=tz)
-        )
-        .annotate(week=TruncWeek("created_at", tzinfo=tz))
-        .values("week")
-        .annotate(
-            charged=Sum("amount_eur", filter=Q(amount_eur__gt=0), default=Decimal(0)),
-            refunded=Sum("amount_eur", filter=Q(amount_eur__lt=0), default=Decimal(0)),
-        )
-    }
-    sums = {
-        (week.date() if isinstance(week, datetime) else week): row for week, row in sums.items()
-    }
-    rows = []
-    for index in range(weeks):
-        monday = first_week + timedelta(weeks=index)
-        row = sums.get(monday, {})
-        rows.append(
-            BudgetWeek(
-                label=monday.strftime("%d.%m."),
-                charged=row.get("charged", Decimal(0)),
-                refunded=-row.get("refunded", Decimal(0)),
-            )
-        )
+    # From the per-day sums the ledger keeps: a few dozen rows, however busy the school.
+    days = TrainingDay.objects.for_school(school).filter(
+        day__range=(min(first_week, since.date()), today)
+    )
+    used = Decimal(0)
+    sums = {first_week + timedelta(weeks=index): [Decimal(0), Decimal(0)] for index in range(weeks)}
+    for day, charged, refunded in days.values_list("day", "charged_eur", "refunded_eur"):
+        if day >= since.date():
+            used += charged - refunded
+        if week := sums.get(day - timedelta(days=day.weekday())):
+            week[0] += charged
+            week[1] += refunded
+    rows = [
+        BudgetWeek(label=monday.strftime("%d.%m."), charged=charged, refunded=refunded)
+        for monday, (charged, refunded) in sums.items()
+    ]
     average_cost = average["average"]
     return BudgetOverview(
         settings=settings,
         budget=settings.monthly_budget(),
-        used=month["used"],
+        used=used,
         reserved=held["held"],
         trainings=average["n"],
         average_cost=average_cost.quantize(Decimal("0.01")) if average_cost is not None else None,

@@ -131,8 +131,8 @@ class Command(BaseCommand):
             created_at=F("started_at")
         )
         self._sessions(school, rng)
-        training_rollup_rebuild(school=school)  # written in bulk, past the services
         self._ledger(school, classroom, rng)
+        training_rollup_rebuild(school=school)  # written in bulk, past the services
 
     def _sessions(self, school, rng):
         """Ratings for the library and the teacher's views, and one session the robot app left
