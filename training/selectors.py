@@ -304,10 +304,21 @@ def budget_overview(*, school: School, weeks: int = 12, now: datetime | None = N
 
 
 def budget_entries(*, school: School) -> QuerySet[BudgetEntry]:
-    """The ledger, newest first (paged by keyset)."""
+    """The ledger, newest first (paged by keyset), with only what its lines show of a training
+    (not its loss curve and log)."""
     return (
         BudgetEntry.objects.for_school(school)
         .select_related("training__student__user", "classroom")
+        .only(
+            "kind",
+            "amount_eur",
+            "note",
+            "created_at",
+            "training__model_name",
+            "training__student__user__first_name",
+            "training__student__user__last_name",
+            "classroom__name",
+        )
         .order_by("-created_at", "-pk")
     )
 
