@@ -56,6 +56,7 @@ STAFF_PAGES = [
     "templates/assignments/submission.html",
     "templates/analytics/classroom.html",
     "templates/training/budget.html",
+    "templates/training/budget_settings.html",
     "templates/training/decline.html",
     "templates/training/ratings.html",
     "templates/schools/email/",

@@ -1,5 +1,5 @@
-"""The GPU budget pages: the admin's budget and ledger (chart by week, CSV, settings), and a
-teacher's approval or decline of a training that waits for it."""
+"""The GPU budget pages: the admin's budget and ledger (chart by week, CSV), the budget's
+settings, and a teacher's approval or decline of a training that waits for it."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -16,7 +16,12 @@ from schools.models import AuditAction, Role
 
 from .access import access_training
 from .forms import BudgetSettingsForm, DeclineForm
-from .selectors import budget_entries, budget_overview, classrooms_with_budget
+from .selectors import (
+    budget_entries,
+    budget_overview,
+    budget_settings_of,
+    classrooms_with_budget,
+)
 from .services.approval import training_approve, training_decline
 from .services.budget import budget_settings_update
 
@@ -53,13 +58,22 @@ def budget(request):
     if request.GET.get("format") == "csv":
         return _ledger_csv(request)
     overview = budget_overview(school=request.school)
+    page = newest_first(request, budget_entries(school=request.school), page_size=50)
+    return render(request, "training/budget.html", {"overview": overview, "page": page})
+
+
+@role_required(Role.ADMIN)
+def budget_settings_view(request):
+    """The limit per training, the approval threshold and each classroom's share: a page of its
+    own, linked from the budget page (a field per classroom costs to render)."""
+    settings = budget_settings_of(request.school)
     classrooms = list(classrooms_with_budget(school=request.school))
     form = BudgetSettingsForm(
         request.POST or None,
         classrooms=classrooms,
         initial={
-            "per_training_limit_eur": overview.settings.per_training_limit_eur,
-            "approval_threshold_eur": overview.settings.approval_threshold_eur,
+            "per_training_limit_eur": settings.per_training_limit_eur,
+            "approval_threshold_eur": settings.approval_threshold_eur,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -74,10 +88,7 @@ def budget(request):
             return redirect(reverse("budget", args=[request.school.slug]))
         except ApplicationError as error:
             form.add_error(None, error.message)
-    page = newest_first(request, budget_entries(school=request.school), page_size=50)
-    return render(
-        request, "training/budget.html", {"overview": overview, "form": form, "page": page}
-    )
+    return render(request, "training/budget_settings.html", {"form": form})
 
 
 @role_required(Role.TEACHER)

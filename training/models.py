@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +36,11 @@ class Status(models.TextChoices):
 # Awaiting a teacher's approval counts as active: it holds its budget and the student's slots.
 ACTIVE_STATUSES = (Status.AWAITING_APPROVAL, Status.PENDING, Status.QUEUED, Status.RUNNING)
 FINISHED_STATUSES = (Status.COMPLETED, Status.FAILED, Status.CANCELLED)
+
+
+# The library's models: finished trainings with a model on the Hub.
+LIBRARY = Q(status=Status.COMPLETED) & ~Q(hub_model_id="")
+NO_LOSS = 1e300  # sorts a model without a loss after every real one
 
 
 def new_callback_secret():
@@ -134,6 +141,13 @@ class Training(SchoolOwned):
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     completed_at = models.DateTimeField(_("finished"), null=True, blank=True)
     last_event_at = models.DateTimeField(_("last report"), null=True, blank=True)
+    # The model's control sessions summed up for the library, kept by the transactions that open
+    # and rate a session (training.services.sessions); recounted by ``rebuild_rollup``.
+    session_count = models.PositiveIntegerField(_("control sessions"), default=0)
+    rated_count = models.PositiveIntegerField(_("rated sessions"), default=0)
+    success_count = models.PositiveIntegerField(_("sessions rated 4 or 5"), default=0)
+    rating_total = models.PositiveIntegerField(_("sum of the ratings"), default=0)
+    average_rating = models.FloatField(_("average rating"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("training")
@@ -148,6 +162,28 @@ class Training(SchoolOwned):
             models.Index(fields=["status", "off_peak"]),
             models.Index(fields=["school", "completed_at"]),  # dashboards: per day / per month
             models.Index(fields=["classroom", "status"]),
+            # The library's sorts other than the newest, over the school's finished models.
+            models.Index(
+                "school",
+                Coalesce("latest_loss", NO_LOSS),
+                F("id").desc(),
+                name="training_library_loss",
+                condition=LIBRARY,
+            ),
+            models.Index(
+                "school",
+                Coalesce("average_rating", 0.0).desc(),
+                F("id").desc(),
+                name="training_library_rating",
+                condition=LIBRARY,
+            ),
+            models.Index(
+                "school",
+                F("session_count").desc(),
+                F("id").desc(),
+                name="training_library_sessions",
+                condition=LIBRARY,
+            ),
         ]
 
     def __str__(self):
@@ -175,7 +211,8 @@ class TrainingDay(SchoolOwned):
     """The trainings that ended on one of the school's days, summed, so the dashboard's history
     reads a few hundred rows however long the school's record. Kept by the transaction that ends
     a training (training.services.rollup); rebuilt from the trainings by ``rebuild_rollup``.
-    Inference servers add their GPU time and cost to the day they stopped."""
+    Inference servers add their GPU time and cost to the day they stopped, and the GPU ledger's
+    entries their charge or refund to the day they were made (the budget page's chart)."""
 
     day = models.DateField(_("day"))
     completed = models.PositiveIntegerField(_("completed"), default=0)
@@ -183,6 +220,12 @@ class TrainingDay(SchoolOwned):
     cancelled = models.PositiveIntegerField(_("cancelled"), default=0)
     gpu_seconds = models.PositiveBigIntegerField(_("GPU seconds"), default=0)
     cost_eur = models.DecimalField(_("cost (EUR)"), max_digits=12, decimal_places=2, default=0)
+    charged_eur = models.DecimalField(
+        _("charged to the budget (EUR)"), max_digits=12, decimal_places=2, default=0
+    )
+    refunded_eur = models.DecimalField(
+        _("refunded to the budget (EUR)"), max_digits=12, decimal_places=2, default=0
+    )
 
     class Meta:
         verbose_name = _("training day")

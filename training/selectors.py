@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -19,12 +19,15 @@ from .models import (
     ACTIVE_SERVER_STATUSES,
     ACTIVE_STATUSES,
     EUR_PER_TRAINING,
+    LIBRARY,
+    NO_LOSS,
     BudgetEntry,
     BudgetSettings,
     ControlSession,
     InferenceServer,
     Status,
     Training,
+    TrainingDay,
 )
 
 
@@ -104,23 +107,17 @@ def running_trainings(*, membership: Membership) -> QuerySet[Training]:
 
 def models_of_user(*, membership: Membership) -> QuerySet[Training]:
     """The member's completed models (a student's own; staff: those they can see)."""
-    return (
-        trainings_visible_to(membership)
-        .filter(status=Status.COMPLETED)
-        .exclude(hub_model_id="")
-        .order_by("-completed_at")
-    )
+    return trainings_visible_to(membership).filter(LIBRARY).order_by("-completed_at")
 
 
-# The library's sorts: a keyset ordering each, ending in the primary key so pages never overlap.
+# The library's sorts: a keyset ordering each, ending in the primary key so pages never overlap
+# (each but the newest has its index, Training.Meta).
 LIBRARY_SORTS = {
     "newest": ("-completed_at", "-pk"),
     "loss": ("final_loss", "-pk"),
     "rating": ("-rating_order", "-pk"),
     "sessions": ("-session_count", "-pk"),
 }
-RATED_A_SUCCESS = 4  # a session rated 4 or 5 counts as a success
-NO_LOSS = 1e300  # sorts a model without a loss after every real one
 
 
 def model_library(
@@ -130,10 +127,8 @@ def model_library(
     student_id=None,
     policy_type: str = "",
 ) -> QuerySet[Training]:
-    """The finished models the member may see, each with its control sessions summed up
-    (one query per page, whatever the number of models and sessions)."""
-    sessions = "control_sessions"
-    rated = Q(control_sessions__rating__isnull=False)
+    """The finished models the member may see, each with its control sessions summed up on its
+    row (one query per page that reads only the page's rows, whatever the number of sessions)."""
     models = models_of_user(membership=membership)
     if classroom_id:
         models = models.filter(classroom_id=classroom_id)
@@ -142,12 +137,8 @@ def model_library(
     if policy_type:
         models = models.filter(policy_type=policy_type)
     return models.select_related("student__user", "classroom").annotate(
-        session_count=Count(sessions),
-        rated_count=Count(sessions, filter=rated),
-        success_count=Count(sessions, filter=Q(control_sessions__rating__gte=RATED_A_SUCCESS)),
-        average_rating=Avg("control_sessions__rating"),
         # Sort keys without NULLs, which a keyset cannot compare: unrated sorts last.
-        rating_order=Coalesce(Avg("control_sessions__rating"), 0.0),
+        rating_order=Coalesce("average_rating", 0.0),
         final_loss=Coalesce("latest_loss", NO_LOSS),
     )
 
@@ -273,9 +264,6 @@ def budget_overview(*, school: School, weeks: int = 12, now: datetime | None = N
     settings = budget_settings_of(school)
     entries = BudgetEntry.objects.for_school(school)
     since = month_start(school, now)
-    month = entries.filter(created_at__gte=since).aggregate(
-        used=Sum("amount_eur", default=Decimal(0)),
-    )
     held = (
         entries.filter(training__status__in=ACTIVE_STATUSES, kind=BudgetEntry.Kind.RESERVATION)
         .filter(created_at__gte=since)
@@ -285,40 +273,29 @@ def budget_overview(*, school: School, weeks: int = 12, now: datetime | None = N
         completed_at__gte=since, cost_eur__isnull=False
     )
     average = settled.aggregate(n=Count("pk"), average=Avg("cost_eur"))
-    tz = zoneinfo.ZoneInfo(school.time_zone)
-    today = timezone.localtime(now or timezone.now(), tz).date()
+    today = timezone.localtime(now or timezone.now(), zoneinfo.ZoneInfo(school.time_zone)).date()
     first_week = today - timedelta(days=today.weekday(), weeks=weeks - 1)
-    sums = {
-        row["week"]: row
-        for row in entries.filter(
-            created_at__gte=datetime.combine(first_week, datetime.min.time(), tzinfo=tz)
-        )
-        .annotate(week=TruncWeek("created_at", tzinfo=tz))
-        .values("week")
-        .annotate(
-            charged=Sum("amount_eur", filter=Q(amount_eur__gt=0), default=Decimal(0)),
-            refunded=Sum("amount_eur", filter=Q(amount_eur__lt=0), default=Decimal(0)),
-        )
-    }
-    sums = {
-        (week.date() if isinstance(week, datetime) else week): row for week, row in sums.items()
-    }
-    rows = []
-    for index in range(weeks):
-        monday = first_week + timedelta(weeks=index)
-        row = sums.get(monday, {})
-        rows.append(
-            BudgetWeek(
-                label=monday.strftime("%d.%m."),
-                charged=row.get("charged", Decimal(0)),
-                refunded=-row.get("refunded", Decimal(0)),
-            )
-        )
+    # From the per-day sums the ledger keeps: a few dozen rows, however busy the school.
+    days = TrainingDay.objects.for_school(school).filter(
+        day__range=(min(first_week, since.date()), today)
+    )
+    used = Decimal(0)
+    sums = {first_week + timedelta(weeks=index): [Decimal(0), Decimal(0)] for index in range(weeks)}
+    for day, charged, refunded in days.values_list("day", "charged_eur", "refunded_eur"):
+        if day >= since.date():
+            used += charged - refunded
+        if week := sums.get(day - timedelta(days=day.weekday())):
+            week[0] += charged
+            week[1] += refunded
+    rows = [
+        BudgetWeek(label=monday.strftime("%d.%m."), charged=charged, refunded=refunded)
+        for monday, (charged, refunded) in sums.items()
+    ]
     average_cost = average["average"]
     return BudgetOverview(
         settings=settings,
         budget=settings.monthly_budget(),
-        used=month["used"],
+        used=used,
         reserved=held["held"],
         trainings=average["n"],
         average_cost=average_cost.quantize(Decimal("0.01")) if average_cost is not None else None,
@@ -327,10 +304,21 @@ def budget_overview(*, school: School, weeks: int = 12, now: datetime | None = N
 
 
 def budget_entries(*, school: School) -> QuerySet[BudgetEntry]:
-    """The ledger, newest first (paged by keyset)."""
+    """The ledger, newest first (paged by keyset), with only what its lines show of a training
+    (not its loss curve and log)."""
     return (
         BudgetEntry.objects.for_school(school)
         .select_related("training__student__user", "classroom")
+        .only(
+            "kind",
+            "amount_eur",
+            "note",
+            "created_at",
+            "training__model_name",
+            "training__student__user__first_name",
+            "training__student__user__last_name",
+            "classroom__name",
+        )
         .order_by("-created_at", "-pk")
     )
 

@@ -18,4 +18,5 @@ urlpatterns = [
     path("<int:training_id>/approve/", budget_views.training_approve_view, name="training_approve"),
     path("<int:training_id>/decline/", budget_views.training_decline_view, name="training_decline"),
     path("budget/", budget_views.budget, name="budget"),
+    path("budget/settings/", budget_views.budget_settings_view, name="budget_settings"),
 ]

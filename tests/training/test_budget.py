@@ -19,7 +19,14 @@ from tests.factories import (
     TeacherFactory,
     TrainingFactory,
 )
-from training.models import BudgetEntry, BudgetSettings, ClassroomBudget, Status, Training
+from training.models import (
+    BudgetEntry,
+    BudgetSettings,
+    ClassroomBudget,
+    Status,
+    Training,
+    TrainingDay,
+)
 from training.selectors import budget_overview
 from training.services.approval import training_approve, training_decline
 from training.services.budget import budget_charge_server
@@ -29,6 +36,7 @@ from training.services.lifecycle import (
     training_record_event,
     training_retry,
 )
+from training.services.rollup import training_days_recounted
 from training.services.start import training_start
 
 from .conftest import DEMO
@@ -207,6 +215,12 @@ def test_the_overview_shows_the_average_cost_against_the_target(fake_modal, stud
     # Two reservations of 0.81 €, 0.19 € more for the longer one, 0.31 € back for the shorter.
     assert sum(w.charged for w in overview.weeks) == Decimal("1.81")
     assert sum(w.refunded for w in overview.weeks) == Decimal("0.31")
+    # The per-day sums the chart reads are those a recount of the ledger makes.
+    kept = TrainingDay.objects.for_school(student.school).order_by("day")
+    assert list(kept.values_list("day", "charged_eur", "refunded_eur")) == [
+        (day.day, day.charged_eur, day.refunded_eur)
+        for day in training_days_recounted(student.school)
+    ]
 
 
 @postgres_only

@@ -10,8 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import EnrollmentFactory, TrainingFactory
-from training.models import ControlSession, Status
-from training.services.sessions import control_sessions_close_stale
+from training.models import ControlSession, Status, Training
+from training.services.rollup import model_sessions_recount
+from training.services.sessions import (
+    control_session_close,
+    control_session_open,
+    control_sessions_close_stale,
+)
 
 
 def finished_model(student, classroom=None, **fields):
@@ -26,14 +31,12 @@ def finished_model(student, classroom=None, **fields):
 
 
 def session(model, rating=None, **fields):
-    return ControlSession.objects.create(
-        school=model.school,
-        student=model.student,
-        training=model,
-        rating=rating,
-        ended_at=timezone.now() if rating else None,
-        **fields,
-    )
+    """A session the model's student opened, and rated if ``rating``: through the services,
+    which keep the model's sums."""
+    opened = control_session_open(actor=model.student, training=model)
+    if rating:
+        return control_session_close(actor=model.student, session=opened, rating=rating, **fields)
+    return opened
 
 
 def library(client, school, query=""):
@@ -67,6 +70,30 @@ def test_the_library_shows_sessions_average_rating_and_success_share(
     assert "67 %" in row  # two of three rated 4 or better
 
 
+def test_the_sums_kept_on_the_model_are_those_a_recount_makes(student, classroom):
+    model, other = finished_model(student, classroom), finished_model(student, classroom)
+    for rating in (5, 4, 2, None):
+        session(model, rating)
+    control_sessions_close_stale(now=timezone.now() + timedelta(days=1))  # adds no rating
+    fields = ["session_count", "rated_count", "success_count", "rating_total", "average_rating"]
+    models = Training.objects.filter(pk__in=[model.pk, other.pk]).order_by("pk")
+    kept = list(models.values(*fields))
+    assert kept == [
+        {
+            "session_count": 4,
+            "rated_count": 3,
+            "success_count": 2,
+            "rating_total": 11,
+            "average_rating": 11 / 3,
+        },
+        dict.fromkeys(fields, 0) | {"average_rating": None},
+    ]
+    Training.objects.filter(pk=model.pk).update(session_count=9, average_rating=None)
+    Training.objects.filter(pk=other.pk).update(session_count=2)  # has no sessions at all
+    assert model_sessions_recount(school=classroom.school) == 2
+    assert list(models.values(*fields)) == kept
+
+
 def test_filters_and_sort(as_teacher, student, classroom):
     low = finished_model(student, classroom, model_name="edubotics-ai/low", latest_loss=0.1)
     high = finished_model(
@@ -89,8 +116,8 @@ def test_the_library_is_flat_at_any_size(as_teacher, classroom, count, django_as
         session(model)
     url = reverse("model_library", args=[classroom.school.slug]) + "?sort=rating"
     as_teacher.get(url)
-    # session, user, membership, classrooms for the filter, page of models with their
-    # sessions summed (no count), schools for the switcher
+    # session, user, membership, classrooms for the filter, page of models (their sessions
+    # summed on their rows, no count), schools for the switcher
     with django_assert_num_queries(6):
         page = as_teacher.get(url).content.decode()
     assert page.count("4.0 / 5") == min(count, 25)

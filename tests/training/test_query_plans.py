@@ -50,6 +50,7 @@ def seed_year(school, teacher):
             dataset="a/b",
             policy_type="ACT",
             status=Status.COMPLETED,
+            hub_model_id=f"edubotics-ai/m{n}",
             started_at=now - timedelta(days=n * 365 / TRAININGS),
             completed_at=now - timedelta(days=n * 365 / TRAININGS) + timedelta(minutes=20),
             duration_seconds=1200,
@@ -87,6 +88,11 @@ def test_no_page_scans_all_trainings():
         (student, reverse("dashboard", args=[slug])),
         (teacher, reverse("student_progress", args=[slug, student.pk])),
         (admin, reverse("audit_log", args=[slug])),
+        (teacher, reverse("model_library", args=[slug])),
+        (teacher, reverse("model_library", args=[slug]) + "?sort=rating"),
+        (admin, reverse("model_library", args=[slug]) + "?sort=sessions"),
+        (admin, reverse("model_library", args=[slug]) + "?sort=loss"),
+        (admin, reverse("budget", args=[slug])),
     ]
     requests = [(client_for(member), url, {}) for member, url in pages]
     requests.append((client_for(teacher), "/api/v1/trainings", {"authorization": f"Token {token}"}))

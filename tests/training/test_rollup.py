@@ -17,7 +17,16 @@ from training.models import Status, Training, TrainingDay
 from training.services.lifecycle import training_cancel, training_fail, training_record_event
 from training.services.rollup import training_days_recounted, training_rollup_rebuild
 
-FIELDS = ("day", "completed", "failed", "cancelled", "gpu_seconds", "cost_eur")
+FIELDS = (
+    "day",
+    "completed",
+    "failed",
+    "cancelled",
+    "gpu_seconds",
+    "cost_eur",
+    "charged_eur",
+    "refunded_eur",
+)
 
 
 def rollup(school):

@@ -3,7 +3,8 @@
 A training reserves its estimate inside the transaction that locks the school row for its start
 (so parallel starts cannot overspend) and settles to its actual cost in the transaction that ends
 it; inference servers charge their time as they run. What a month has used is the sum of its
-entries: nothing edits a balance in place.
+entries: nothing edits a balance in place (the per-day sums the budget page charts are kept
+beside it, in the same transactions).
 """
 
 from decimal import Decimal
@@ -20,6 +21,7 @@ from schools.models import AuditAction, Classroom, Membership, Role, School
 from ..costs import cost_for
 from ..models import BudgetEntry, BudgetSettings, ClassroomBudget, Training
 from ..selectors import budget_settings_of, month_start, next_month_start
+from .rollup import ledger_rollup_add
 
 Kind = BudgetEntry.Kind
 
@@ -34,6 +36,14 @@ def _used(school: School, **filters) -> Decimal:
         .filter(created_at__gte=month_start(school), **filters)
         .aggregate(used=Sum("amount_eur", default=Decimal(0)))["used"]
     )
+
+
+def _entry(**fields) -> BudgetEntry:
+    """A new line of the ledger, added to its day's sums (the budget page's chart) in the same
+    transaction."""
+    entry = BudgetEntry.objects.create(**fields)
+    ledger_rollup_add(entry=entry)
+    return entry
 
 
 def budget_check(*, school: School, classroom: Classroom | None, amount: Decimal) -> None:
@@ -87,7 +97,7 @@ def budget_needs_approval(*, school: School, actor: Membership, amount: Decimal)
 
 def budget_reserve(*, training: Training) -> BudgetEntry:
     """Holds the training's estimate (after ``budget_check``, in the same transaction)."""
-    return BudgetEntry.objects.create(
+    return _entry(
         school=training.school,
         kind=Kind.RESERVATION,
         amount_eur=training.cost_estimate_eur or Decimal(0),
@@ -105,7 +115,7 @@ def budget_settle(*, training: Training) -> BudgetEntry | None:
     if reserved <= entries.filter(kind__in=(Kind.SETTLEMENT, Kind.REFUND)).count():
         return None
     difference = (training.cost_eur or Decimal(0)) - (training.cost_estimate_eur or Decimal(0))
-    return BudgetEntry.objects.create(
+    return _entry(
         school=training.school,
         kind=Kind.SETTLEMENT if difference >= 0 else Kind.REFUND,
         amount_eur=difference,
@@ -119,7 +129,7 @@ def budget_charge_server(
 ) -> BudgetEntry:
     """An inference server's running time, charged when it is recorded (call it from the
     transaction that records the server's cost)."""
-    return BudgetEntry.objects.create(
+    return _entry(
         school=school,
         kind=Kind.SERVER_TIME,
         amount_eur=cost_for(seconds, gpu),

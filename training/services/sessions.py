@@ -4,6 +4,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, FloatField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,14 +16,31 @@ from schools.models import AuditAction, Membership, Role
 from ..models import ControlSession, Status, Training
 from ..selectors import stale_control_sessions
 
+RATED_A_SUCCESS = 4  # a session rated 4 or 5 counts as a success
 
+
+def _model_rated(training_id, rating: int) -> None:
+    """Adds a rating to the model's sums on its row (the library's numbers)."""
+    rated = F("rated_count") + 1
+    total = F("rating_total") + rating
+    Training.objects.filter(pk=training_id).update(
+        rated_count=rated,
+        rating_total=total,
+        success_count=F("success_count") + int(rating >= RATED_A_SUCCESS),
+        average_rating=Cast(total, FloatField()) / rated,
+    )
+
+
+@transaction.atomic
 def control_session_open(*, actor: Membership, training: Training) -> ControlSession:
     """A student starts running one of their finished models on a robot."""
     if actor.role != Role.STUDENT or training.student_id != actor.pk:
         raise ApplicationError(_("Students run their own models."))
     if training.status != Status.COMPLETED:
         raise ApplicationError(_("Only a finished model can run on a robot."))
-    return ControlSession.objects.create(school=actor.school, student=actor, training=training)
+    session = ControlSession.objects.create(school=actor.school, student=actor, training=training)
+    Training.objects.filter(pk=training.pk).update(session_count=F("session_count") + 1)
+    return session
 
 
 @transaction.atomic
@@ -44,6 +63,7 @@ def control_session_close(
     session.rating, session.feedback, session.data = rating, feedback.strip(), data or {}
     session.save()
     if rating is not None:
+        _model_rated(session.training_id, rating)
         audit_record(
             school=actor.school,
             action=AuditAction.MODEL_RATED,

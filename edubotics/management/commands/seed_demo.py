@@ -130,9 +130,9 @@ class Command(BaseCommand):
         Training.objects.filter(school=school, model_name__contains="-hist").update(
             created_at=F("started_at")
         )
-        training_rollup_rebuild(school=school)  # written in bulk, past the services
         self._sessions(school, rng)
         self._ledger(school, classroom, rng)
+        training_rollup_rebuild(school=school)  # written in bulk, past the services
 
     def _sessions(self, school, rng):
         """Ratings for the library and the teacher's views, and one session the robot app left

@@ -1,5 +1,5 @@
 """``manage.py rebuild_rollup [--school SLUG]``: recounts the dashboards' history (TrainingDay)
-from the trainings, for one school or all."""
+from the trainings and the library's session sums from the sessions, for one school or all."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -8,7 +8,7 @@ from training.services.rollup import training_rollup_rebuild
 
 
 class Command(BaseCommand):
-    help = "Recount the per-day training rollup from the trainings."
+    help = "Recount the per-day training rollup and the models' session sums."
 
     def add_arguments(self, parser):
         parser.add_argument("--school", help="the school's slug (default: every school)")
