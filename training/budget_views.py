@@ -46,11 +46,17 @@ def _ledger_csv(request):
                 entry.get_kind_display(),
                 entry.amount_eur,
                 training.model_name if training else entry.note,
-                training.student.user.get_full_name() if training else "",
+                _student_name(training) if training else "",
                 entry.classroom.name if entry.classroom else "",
             ]
         )
     return response
+
+
+def _student_name(training) -> str:
+    """The student's name; an erased student's trainings stay in the ledger without one."""
+    student = training.student
+    return student.user.get_full_name() if student else _("a former member")
 
 
 @role_required(Role.ADMIN)

@@ -93,6 +93,16 @@ def test_the_ledger_csv_opens_in_german_excel_and_is_audited(as_admin, admin, sc
     ).exists()
 
 
+def test_an_erased_students_training_stays_in_the_ledger_csv(as_admin, school, student):
+    training = TrainingFactory(student=student, model_name="greifen")
+    BudgetEntry.objects.create(
+        school=school, kind=Kind.SETTLEMENT, amount_eur=Decimal("0.40"), training=training
+    )
+    Training.objects.filter(pk=training.pk).update(student=None)  # what erasure leaves
+    body = as_admin.get(reverse("budget", args=[school.slug]) + "?format=csv").content.decode()
+    assert ";0,40;greifen;a former member;" in body
+
+
 def test_the_admin_sets_the_limit_threshold_and_a_classroom_share(
     as_admin, admin, school, classroom
 ):
