@@ -4,7 +4,9 @@ They share the loss chart's ticks and its focusable points: a bar's values show 
 keyboard focus."""
 
 from django import template
+from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
+from django.utils.formats import localize
 
 from training.templatetags.charts import decimals, nice_ticks, spread
 
@@ -19,10 +21,11 @@ def bar_chart(rows, label_attr, series, caption, wide=False):
     "attr:Label,attr:Label" (bottom to top); ``wide`` lets the chart fill its card."""
     width = WIDE if wide else WIDTH
     names = [tuple(part.split(":", 1)) for part in series.split(",")]
-    labels = [getattr(row, label_attr) for row in rows]
+    # Labels and values are localised once here: the template shows each of them up to four times.
+    labels = [localize(getattr(row, label_attr)) for row in rows]
     values = [[float(getattr(row, attr) or 0) for attr, _ in names] for row in rows]
     y_ticks = nice_ticks(max((sum(v) for v in values), default=0))
-    top = y_ticks[-1]
+    top, tick_decimals = y_ticks[-1], decimals(y_ticks)
     scale = (HEIGHT - 2 * PAD) / top
     slot = (width - 2 * PAD) / max(len(rows), 1)
     shown_labels = set(spread(range(len(rows)), MAX_X_LABELS))
@@ -45,7 +48,8 @@ def bar_chart(rows, label_attr, series, caption, wide=False):
                 "label": label,
                 "show_label": index in shown_labels,
                 "values": [
-                    (name, value) for (_, name), value in zip(names, row_values, strict=True)
+                    (name, floatformat(value, "-2"))
+                    for (_, name), value in zip(names, row_values, strict=True)
                 ],
             }
         )
@@ -59,8 +63,10 @@ def bar_chart(rows, label_attr, series, caption, wide=False):
             "right": width - PAD,
             "plot_height": HEIGHT - 2 * PAD,
             "groups": groups,
-            "y_ticks": [{"y": f"{HEIGHT - PAD - v * scale:.1f}", "value": v} for v in y_ticks],
-            "decimals": decimals(y_ticks),
+            "y_ticks": [
+                {"y": f"{HEIGHT - PAD - v * scale:.1f}", "value": floatformat(v, tick_decimals)}
+                for v in y_ticks
+            ],
             "caption": caption,
             "series": [label for _, label in names],
             "wide": wide,
