@@ -160,13 +160,15 @@ def grade_book(*, classroom: Classroom) -> GradeBook:
 
 
 def classroom_completion(*, classroom: Classroom) -> QuerySet[Assignment]:
-    """Per published assignment of the classroom: hand-ins and graded ones, in one query."""
+    """Per published assignment of the classroom: hand-ins and graded ones, in one query. Counted
+    per assignment along the (assignment, student) index, not by joining all the school's hand-ins."""
+    handed_in = Submission.objects.filter(assignment=OuterRef("pk"))
     return (
         Assignment.objects.for_school(classroom.school)
         .filter(classroom=classroom, published_at__isnull=False)
         .annotate(
-            handed_in_count=Count("submissions"),
-            returned_count=Count("submissions", filter=Q(submissions__returned_at__isnull=False)),
+            handed_in_count=_count(handed_in, "assignment"),
+            returned_count=_count(handed_in.filter(returned_at__isnull=False), "assignment"),
         )
         .order_by("due_at", "pk")
     )

@@ -148,6 +148,15 @@ class Training(SchoolOwned):
             models.Index(fields=["status", "off_peak"]),
             models.Index(fields=["school", "completed_at"]),  # dashboards: per day / per month
             models.Index(fields=["classroom", "status"]),
+            # A classroom's progress: per day, the month's share of the quota, and per student
+            # (the counted columns carried along, so only the index is read).
+            models.Index(fields=["classroom", "completed_at"]),
+            models.Index(fields=["classroom", "started_at"]),
+            models.Index(
+                fields=["classroom", "student"],
+                include=["school", "status", "duration_seconds", "created_at"],
+                name="training_classroom_students",
+            ),
         ]
 
     def __str__(self):
