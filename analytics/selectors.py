@@ -327,7 +327,12 @@ def school_overview(*, school: School, now=None) -> SchoolOverview:
         row["month"]: row
         for row in days.annotate(month=TruncMonth("day"))
         .values("month")
-        .annotate(seconds=Sum("gpu_seconds"), cost=Sum("cost_eur"))
+        .annotate(
+            seconds=Sum("gpu_seconds"),
+            cost=Sum("cost_eur"),
+            completed=Sum("completed"),
+            failed=Sum("failed"),
+        )
     }
     month_rows = [
         MonthCost(
@@ -337,9 +342,7 @@ def school_overview(*, school: School, now=None) -> SchoolOverview:
         )
         for m in months
     ]
-    finished = days.filter(day__gte=this_month.date()).aggregate(
-        completed=Sum("completed", default=0), failed=Sum("failed", default=0)
-    )
+    finished = per_month.get(months[-1], {})
     trainings = Training.objects.for_school(school)
     # Counted from the trainings' side, so the (school, created_at) index bounds the work.
     top = list(
@@ -376,8 +379,8 @@ def school_overview(*, school: School, now=None) -> SchoolOverview:
             .annotate(n=Count("pk"))
             .values_list("policy_type", "n")
         ),
-        completed_this_month=finished["completed"],
-        failed_this_month=finished["failed"],
+        completed_this_month=finished.get("completed", 0),
+        failed_this_month=finished.get("failed", 0),
         top_classrooms=top,
         teachers=teachers,
     )

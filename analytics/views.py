@@ -29,9 +29,11 @@ COLUMNS = ["name", "total", "completed", "failed", "success_rate", "avg_duration
 
 def home(request):
     membership = request.membership
-    classrooms = school_selectors.classrooms_for_dashboard(membership=membership)
-    archived = school_selectors.classrooms_for_dashboard(membership=membership, archived=True)
-    context = {"classrooms": classrooms, "archived": archived}
+    every = school_selectors.classrooms_for_dashboard(membership=membership, archived=None)
+    context = {
+        "classrooms": [c for c in every if not c.is_archived],
+        "archived": [c for c in every if c.is_archived],
+    }
     if membership.role == Role.STUDENT:
         return render(
             request,

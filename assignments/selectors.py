@@ -3,7 +3,7 @@ students and hand-ins."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -32,11 +32,20 @@ def assignments_for_member(*, membership: Membership, classroom_id=None) -> Quer
 
 
 def hand_ins_to_grade(*, membership: Membership) -> QuerySet[Submission]:
-    """The hand-ins of the member's classrooms not yet returned, the oldest first."""
+    """The hand-ins of the member's classrooms not yet returned, the oldest first, with what the
+    home page shows of them (not the reflections and instructions)."""
     return (
         Submission.objects.for_school(membership.school)
         .filter(assignment__in=assignments_visible_to(membership).values("pk"), returned_at=None)
         .select_related("assignment", "student__user")
+        .only(
+            "handed_in_at",
+            "assignment__title",
+            "assignment__due_at",
+            "student__user__username",
+            "student__user__first_name",
+            "student__user__last_name",
+        )
         .order_by("handed_in_at", "pk")
     )
 
