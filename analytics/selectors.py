@@ -7,11 +7,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Avg, Count, Exists, Max, Q, Subquery, Sum
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
 from schools.models import Classroom, Invitation, Membership, Role, School
-from schools.services.seats import seats_used
+from schools.services.seats import seat_holders
 from training.models import ACTIVE_STATUSES, ControlSession, Status, Training, TrainingDay
 from training.selectors import month_start, trainings_counted_this_month
 
@@ -256,13 +256,22 @@ class FirstSteps:
         return all(vars(self).values())
 
 
-def first_steps(*, school: School) -> FirstSteps:
-    """One query: whether the school has a teacher (or invited one), a classroom, students and a
-    training."""
+def _count(rows) -> Coalesce:
+    """How many ``rows`` there are, as a subquery of a one-row query."""
+    return Coalesce(
+        Subquery(rows.order_by().values("school").annotate(n=Count("pk")).values("n")), 0
+    )
+
+
+def _school_facts(school: School, now=None) -> dict:
+    """One query for the overview's counts and the first steps: whether the school has a teacher
+    (or invited one), a classroom, students and a training."""
     of_school = {"school": school}  # a constant, not OuterRef: each EXISTS uses its index
-    found = (
+    return (
         School.objects.filter(pk=school.pk)
         .values(
+            seats_used=_count(seat_holders(school)),
+            counted_this_month=_count(trainings_counted_this_month(school, now)),
             has_teacher=Exists(Membership.objects.filter(**of_school, role=Role.TEACHER))
             | Exists(Invitation.objects.filter(**of_school)),
             has_classroom=Exists(Classroom.objects.filter(**of_school)),
@@ -274,12 +283,6 @@ def first_steps(*, school: School) -> FirstSteps:
             ),
         )
         .get()
-    )
-    return FirstSteps(
-        teacher_invited=found["has_teacher"],
-        classroom_created=found["has_classroom"],
-        students_added=found["has_students"],
-        training_started=found["first_training"] is not None,
     )
 
 
@@ -304,6 +307,7 @@ class SchoolOverview:
     failed_this_month: int
     top_classrooms: list[dict]  # classroom_id, classroom__name, recent
     teachers: list[Membership]
+    first_steps: FirstSteps
 
     @property
     def success_rate(self):
@@ -365,10 +369,11 @@ def school_overview(*, school: School, now=None) -> SchoolOverview:
         )
         .order_by("user__last_name")
     )
+    facts = _school_facts(school, now)
     return SchoolOverview(
-        seats_used=seats_used(school),
+        seats_used=facts["seats_used"],
         seat_limit=school.seat_limit,
-        counted_this_month=trainings_counted_this_month(school, now).count(),
+        counted_this_month=facts["counted_this_month"],
         quota=school.monthly_training_quota,
         gpu_hours_this_month=month_rows[-1].gpu_hours,
         cost_this_month=month_rows[-1].cost_eur,
@@ -383,4 +388,10 @@ def school_overview(*, school: School, now=None) -> SchoolOverview:
         failed_this_month=finished.get("failed", 0),
         top_classrooms=top,
         teachers=teachers,
+        first_steps=FirstSteps(
+            teacher_invited=facts["has_teacher"],
+            classroom_created=facts["has_classroom"],
+            students_added=facts["has_students"],
+            training_started=facts["first_training"] is not None,
+        ),
     )

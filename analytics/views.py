@@ -45,7 +45,6 @@ def home(request):
     context["to_grade"] = hand_ins_to_grade(membership=membership)[:HOME_LIST_SIZE]
     if membership.is_admin:
         context["overview"] = selectors.school_overview(school=request.school)
-        context["first_steps"] = selectors.first_steps(school=request.school)
     return render(request, "schools/dashboard.html", context)
 
 
