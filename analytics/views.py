@@ -21,7 +21,7 @@ from . import selectors
 from .audit_text import audit_sentences
 from .forms import AuditFilterForm
 
-HOME_LIST_SIZE = 50  # approvals, running trainings, hand-ins: the oldest first, more next visit
+HOME_LIST_SIZE = 20  # approvals, running trainings, hand-ins: the oldest first, more next visit
 CSV_CHUNK = 1000  # events named per round of queries in the audit CSV
 
 COLUMNS = ["name", "total", "completed", "failed", "success_rate", "avg_duration", "last_activity"]
