@@ -47,7 +47,10 @@ def bar_chart(rows, label_attr, series, caption, wide=False):
                 f'<rect x="{x}" y="{y:.1f}" width="{w}" height="{value * scale:.1f}" '
                 f'class="series-{series_index}"/>'
             )
-        shown = [formatted.setdefault(v, floatformat(v, "-2")) for v in row_values]
+        for value in row_values:
+            if value not in formatted:
+                formatted[value] = floatformat(value, "-2")
+        shown = [formatted[value] for value in row_values]
         if index in shown_labels:
             groups.append(
                 f'<text x="{center:.1f}" y="{bottom + 16}" class="tick" text-anchor="middle">'
