@@ -7,11 +7,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Avg, Count, Exists, Max, Q, Subquery, Sum
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
 from schools.models import Classroom, Invitation, Membership, Role, School
-from schools.services.seats import seats_used
+from schools.services.seats import seat_holders
 from training.models import ACTIVE_STATUSES, ControlSession, Status, Training, TrainingDay
 from training.selectors import month_start, trainings_counted_this_month
 
@@ -100,34 +100,43 @@ class ClassroomProgress:
         )
 
 
+NO_TRAININGS = {
+    "total": 0,
+    "completed": 0,
+    "failed": 0,
+    "avg_duration": None,
+    "last_activity": None,
+}
+
+
 def classroom_progress(
     *, classroom: Classroom, sort: str = "name", descending: bool = False, now=None
 ) -> ClassroomProgress:
     school = classroom.school
-    in_class = Q(trainings__classroom=classroom)
     members = (
         Membership.objects.for_school(school)
         .filter(enrollments__classroom=classroom, is_active=True, role=Role.STUDENT)
         .select_related("user")
-        .annotate(
-            total=Count("trainings", filter=in_class),
-            completed=Count("trainings", filter=in_class & Q(trainings__status=Status.COMPLETED)),
-            failed=Count("trainings", filter=in_class & Q(trainings__status=Status.FAILED)),
-            avg_duration=Avg(
-                "trainings__duration_seconds",
-                filter=in_class & Q(trainings__status=Status.COMPLETED),
-            ),
-            last_activity=Max("trainings__created_at", filter=in_class),
-        )
     )
     trainings = Training.objects.for_school(school).filter(classroom=classroom)
+    # Counted from the classroom's trainings, grouped per student, from the (classroom, student)
+    # index alone, which carries every column named here (hence status counted, not the id).
+    done = Q(status=Status.COMPLETED)
+    stats = {
+        row.pop("student_id"): row
+        for row in trainings.values("student_id").annotate(
+            total=Count("status"),
+            completed=Count("status", filter=done),
+            failed=Count("status", filter=Q(status=Status.FAILED)),
+            avg_duration=Avg("duration_seconds", filter=done),
+            last_activity=Max("created_at"),
+        )
+    }
     active: dict[int, list] = {}
     for training in trainings.filter(status__in=ACTIVE_STATUSES).order_by("created_at"):
         active.setdefault(training.student_id, []).append(training)
     rows = [
-        StudentRow(
-            m, m.total, m.completed, m.failed, m.avg_duration, m.last_activity, active.get(m.pk, [])
-        )
+        StudentRow(member=m, active=active.get(m.pk, []), **stats.get(m.pk, NO_TRAININGS))
         for m in members
     ]
     rows.sort(key=SORT_KEYS.get(sort, SORT_KEYS["name"]), reverse=descending)
@@ -247,13 +256,22 @@ class FirstSteps:
         return all(vars(self).values())
 
 
-def first_steps(*, school: School) -> FirstSteps:
-    """One query: whether the school has a teacher (or invited one), a classroom, students and a
-    training."""
+def _count(rows) -> Coalesce:
+    """How many ``rows`` there are, as a subquery of a one-row query."""
+    return Coalesce(
+        Subquery(rows.order_by().values("school").annotate(n=Count("pk")).values("n")), 0
+    )
+
+
+def _school_facts(school: School, now=None) -> dict:
+    """One query for the overview's counts and the first steps: whether the school has a teacher
+    (or invited one), a classroom, students and a training."""
     of_school = {"school": school}  # a constant, not OuterRef: each EXISTS uses its index
-    found = (
+    return (
         School.objects.filter(pk=school.pk)
         .values(
+            seats_used=_count(seat_holders(school)),
+            counted_this_month=_count(trainings_counted_this_month(school, now)),
             has_teacher=Exists(Membership.objects.filter(**of_school, role=Role.TEACHER))
             | Exists(Invitation.objects.filter(**of_school)),
             has_classroom=Exists(Classroom.objects.filter(**of_school)),
@@ -265,12 +283,6 @@ def first_steps(*, school: School) -> FirstSteps:
             ),
         )
         .get()
-    )
-    return FirstSteps(
-        teacher_invited=found["has_teacher"],
-        classroom_created=found["has_classroom"],
-        students_added=found["has_students"],
-        training_started=found["first_training"] is not None,
     )
 
 
@@ -295,6 +307,7 @@ class SchoolOverview:
     failed_this_month: int
     top_classrooms: list[dict]  # classroom_id, classroom__name, recent
     teachers: list[Membership]
+    first_steps: FirstSteps
 
     @property
     def success_rate(self):
@@ -318,7 +331,12 @@ def school_overview(*, school: School, now=None) -> SchoolOverview:
         row["month"]: row
         for row in days.annotate(month=TruncMonth("day"))
         .values("month")
-        .annotate(seconds=Sum("gpu_seconds"), cost=Sum("cost_eur"))
+        .annotate(
+            seconds=Sum("gpu_seconds"),
+            cost=Sum("cost_eur"),
+            completed=Sum("completed"),
+            failed=Sum("failed"),
+        )
     }
     month_rows = [
         MonthCost(
@@ -328,9 +346,7 @@ def school_overview(*, school: School, now=None) -> SchoolOverview:
         )
         for m in months
     ]
-    finished = days.filter(day__gte=this_month.date()).aggregate(
-        completed=Sum("completed", default=0), failed=Sum("failed", default=0)
-    )
+    finished = per_month.get(months[-1], {})
     trainings = Training.objects.for_school(school)
     # Counted from the trainings' side, so the (school, created_at) index bounds the work.
     top = list(
@@ -353,10 +369,11 @@ def school_overview(*, school: School, now=None) -> SchoolOverview:
         )
         .order_by("user__last_name")
     )
+    facts = _school_facts(school, now)
     return SchoolOverview(
-        seats_used=seats_used(school),
+        seats_used=facts["seats_used"],
         seat_limit=school.seat_limit,
-        counted_this_month=trainings_counted_this_month(school, now).count(),
+        counted_this_month=facts["counted_this_month"],
         quota=school.monthly_training_quota,
         gpu_hours_this_month=month_rows[-1].gpu_hours,
         cost_this_month=month_rows[-1].cost_eur,
@@ -367,8 +384,14 @@ def school_overview(*, school: School, now=None) -> SchoolOverview:
             .annotate(n=Count("pk"))
             .values_list("policy_type", "n")
         ),
-        completed_this_month=finished["completed"],
-        failed_this_month=finished["failed"],
+        completed_this_month=finished.get("completed", 0),
+        failed_this_month=finished.get("failed", 0),
         top_classrooms=top,
         teachers=teachers,
+        first_steps=FirstSteps(
+            teacher_invited=facts["has_teacher"],
+            classroom_created=facts["has_classroom"],
+            students_added=facts["has_students"],
+            training_started=facts["first_training"] is not None,
+        ),
     )

@@ -21,7 +21,7 @@ from . import selectors
 from .audit_text import audit_sentences
 from .forms import AuditFilterForm
 
-HOME_LIST_SIZE = 50  # approvals, running trainings, hand-ins: the oldest first, more next visit
+HOME_LIST_SIZE = 20  # approvals, running trainings, hand-ins: the oldest first, more next visit
 CSV_CHUNK = 1000  # events named per round of queries in the audit CSV
 
 COLUMNS = ["name", "total", "completed", "failed", "success_rate", "avg_duration", "last_activity"]
@@ -29,9 +29,11 @@ COLUMNS = ["name", "total", "completed", "failed", "success_rate", "avg_duration
 
 def home(request):
     membership = request.membership
-    classrooms = school_selectors.classrooms_for_dashboard(membership=membership)
-    archived = school_selectors.classrooms_for_dashboard(membership=membership, archived=True)
-    context = {"classrooms": classrooms, "archived": archived}
+    every = school_selectors.classrooms_for_dashboard(membership=membership, archived=None)
+    context = {
+        "classrooms": [c for c in every if not c.is_archived],
+        "archived": [c for c in every if c.is_archived],
+    }
     if membership.role == Role.STUDENT:
         return render(
             request,
@@ -43,7 +45,6 @@ def home(request):
     context["to_grade"] = hand_ins_to_grade(membership=membership)[:HOME_LIST_SIZE]
     if membership.is_admin:
         context["overview"] = selectors.school_overview(school=request.school)
-        context["first_steps"] = selectors.first_steps(school=request.school)
     return render(request, "schools/dashboard.html", context)
 
 

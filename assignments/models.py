@@ -1,6 +1,7 @@
 """Assignments a teacher hands out to a classroom, and the models students hand in for them."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -153,6 +154,14 @@ class Submission(SchoolOwned):
         constraints = [
             models.UniqueConstraint(
                 fields=["assignment", "student"], name="one_submission_per_student"
+            )
+        ]
+        indexes = [
+            # The home page's hand-ins to grade: the school's not yet returned, the oldest first.
+            models.Index(
+                fields=["school", "handed_in_at", "id"],
+                condition=Q(returned_at=None),
+                name="submission_to_grade",
             )
         ]
 

@@ -3,7 +3,7 @@ students and hand-ins."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -32,11 +32,20 @@ def assignments_for_member(*, membership: Membership, classroom_id=None) -> Quer
 
 
 def hand_ins_to_grade(*, membership: Membership) -> QuerySet[Submission]:
-    """The hand-ins of the member's classrooms not yet returned, the oldest first."""
+    """The hand-ins of the member's classrooms not yet returned, the oldest first, with what the
+    home page shows of them (not the reflections and instructions)."""
     return (
         Submission.objects.for_school(membership.school)
         .filter(assignment__in=assignments_visible_to(membership).values("pk"), returned_at=None)
         .select_related("assignment", "student__user")
+        .only(
+            "handed_in_at",
+            "assignment__title",
+            "assignment__due_at",
+            "student__user__username",
+            "student__user__first_name",
+            "student__user__last_name",
+        )
         .order_by("handed_in_at", "pk")
     )
 
@@ -160,13 +169,15 @@ def grade_book(*, classroom: Classroom) -> GradeBook:
 
 
 def classroom_completion(*, classroom: Classroom) -> QuerySet[Assignment]:
-    """Per published assignment of the classroom: hand-ins and graded ones, in one query."""
+    """Per published assignment of the classroom: hand-ins and graded ones, in one query. Counted
+    per assignment along the (assignment, student) index, not by joining all the school's hand-ins."""
+    handed_in = Submission.objects.filter(assignment=OuterRef("pk"))
     return (
         Assignment.objects.for_school(classroom.school)
         .filter(classroom=classroom, published_at__isnull=False)
         .annotate(
-            handed_in_count=Count("submissions"),
-            returned_count=Count("submissions", filter=Q(submissions__returned_at__isnull=False)),
+            handed_in_count=_count(handed_in, "assignment"),
+            returned_count=_count(handed_in.filter(returned_at__isnull=False), "assignment"),
         )
         .order_by("due_at", "pk")
     )

@@ -42,11 +42,14 @@ def user_signs_in_without_email(*, user: User) -> bool:
     return roles == {Role.STUDENT}
 
 
-def classrooms_for_dashboard(*, membership: Membership, archived=False) -> QuerySet[Classroom]:
-    """The classrooms a member sees on their home page, each with its number of active students."""
-    classrooms = Classroom.objects.for_school(membership.school).filter(
-        archived_at__isnull=not archived
-    )
+def classrooms_for_dashboard(
+    *, membership: Membership, archived: bool | None = False
+) -> QuerySet[Classroom]:
+    """The classrooms a member sees on their home page, each with its number of active students:
+    the current ones, the archived ones (``archived=True``) or both (``archived=None``)."""
+    classrooms = Classroom.objects.for_school(membership.school)
+    if archived is not None:
+        classrooms = classrooms.filter(archived_at__isnull=not archived)
     if membership.role == Role.TEACHER:
         classrooms = classrooms.filter(
             pk__in=Classroom.objects.filter(classrooms_taught_by(membership)).values("pk")

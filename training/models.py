@@ -184,6 +184,15 @@ class Training(SchoolOwned):
                 name="training_library_sessions",
                 condition=LIBRARY,
             ),
+            # A classroom's progress: per day, the month's share of the quota, and per student
+            # (the counted columns carried along, so only the index is read).
+            models.Index(fields=["classroom", "completed_at"]),
+            models.Index(fields=["classroom", "started_at"]),
+            models.Index(
+                fields=["classroom", "student"],
+                include=["school", "status", "duration_seconds", "created_at"],
+                name="training_classroom_students",
+            ),
         ]
 
     def __str__(self):

@@ -4,7 +4,11 @@ They share the loss chart's ticks and its focusable points: a bar's values show 
 keyboard focus."""
 
 from django import template
+from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from training.templatetags.charts import decimals, nice_ticks, spread
 
@@ -19,35 +23,50 @@ def bar_chart(rows, label_attr, series, caption, wide=False):
     "attr:Label,attr:Label" (bottom to top); ``wide`` lets the chart fill its card."""
     width = WIDE if wide else WIDTH
     names = [tuple(part.split(":", 1)) for part in series.split(",")]
-    labels = [getattr(row, label_attr) for row in rows]
+    labels = [localize(getattr(row, label_attr)) for row in rows]
     values = [[float(getattr(row, attr) or 0) for attr, _ in names] for row in rows]
     y_ticks = nice_ticks(max((sum(v) for v in values), default=0))
-    top = y_ticks[-1]
+    top, tick_decimals = y_ticks[-1], decimals(y_ticks)
     scale = (HEIGHT - 2 * PAD) / top
     slot = (width - 2 * PAD) / max(len(rows), 1)
     shown_labels = set(spread(range(len(rows)), MAX_X_LABELS))
-    groups = []
-    # Coordinates are formatted here, not by the (localised) template: SVG needs a point.
+    bottom, plot_height = HEIGHT - PAD, HEIGHT - 2 * PAD
+    series_names = [conditional_escape(name) for _, name in names]
+    formatted = {}  # value -> its localised text: most days share a handful of counts
+    groups, table_rows = [], []
+    # The bars and the table rows are built here, not by the template: a month of days would be
+    # some thousand template nodes. Coordinates are formatted here too: SVG needs a point.
     for index, (label, row_values) in enumerate(zip(labels, values, strict=True)):
-        y, bars = HEIGHT - PAD, []
+        label = conditional_escape(label)
+        center = PAD + (index + 0.5) * slot
+        x, w = f"{center - slot * 0.35:.1f}", f"{slot * 0.7:.1f}"
+        y, rects = bottom, []
         for series_index, value in enumerate(row_values):
             y -= value * scale
-            bars.append({"y": f"{y:.1f}", "h": f"{value * scale:.1f}", "series": series_index})
-        center = PAD + (index + 0.5) * slot
+            rects.append(
+                f'<rect x="{x}" y="{y:.1f}" width="{w}" height="{value * scale:.1f}" '
+                f'class="series-{series_index}"/>'
+            )
+        for value in row_values:
+            if value not in formatted:
+                formatted[value] = floatformat(value, "-2")
+        shown = [formatted[value] for value in row_values]
+        if index in shown_labels:
+            groups.append(
+                f'<text x="{center:.1f}" y="{bottom + 16}" class="tick" text-anchor="middle">'
+                f"{label}</text>"
+            )
+        aria = ", ".join(f"{name} {v}" for name, v in zip(series_names, shown, strict=True))
+        anchor = "end" if center > width * 0.85 else "middle"
         groups.append(
-            {
-                "x": f"{center - slot * 0.35:.1f}",
-                "w": f"{slot * 0.7:.1f}",
-                "center": f"{center:.1f}",
-                "top": f"{y:.1f}",
-                "anchor": "end" if center > width * 0.85 else "middle",
-                "bars": bars,
-                "label": label,
-                "show_label": index in shown_labels,
-                "values": [
-                    (name, value) for (_, name), value in zip(names, row_values, strict=True)
-                ],
-            }
+            f'\n    <g class="point" tabindex="0" role="img" aria-label="{label}: {aria}">'
+            + "".join(rects)
+            + f'<rect x="{x}" y="{PAD}" width="{w}" height="{plot_height}" class="hit"/>'
+            f'<text x="{center:.1f}" y="{y:.1f}" dy="-6" class="value" text-anchor="{anchor}">'
+            f"{label}: {' / '.join(shown)}</text></g>"
+        )
+        table_rows.append(
+            f'<tr><th scope="row">{label}</th>{"".join(f"<td>{v}</td>" for v in shown)}</tr>'
         )
     return render_to_string(
         "analytics/bar_chart.html",
@@ -55,12 +74,15 @@ def bar_chart(rows, label_attr, series, caption, wide=False):
             "width": width,
             "height": HEIGHT,
             "pad": PAD,
-            "bottom": HEIGHT - PAD,
+            "bottom": bottom,
             "right": width - PAD,
-            "plot_height": HEIGHT - 2 * PAD,
-            "groups": groups,
-            "y_ticks": [{"y": f"{HEIGHT - PAD - v * scale:.1f}", "value": v} for v in y_ticks],
-            "decimals": decimals(y_ticks),
+            # Safe: every text in them was escaped above, the rest are numbers.
+            "groups": mark_safe("".join(groups)),
+            "table_rows": mark_safe("".join(table_rows)),
+            "y_ticks": [
+                {"y": f"{HEIGHT - PAD - v * scale:.1f}", "value": floatformat(v, tick_decimals)}
+                for v in y_ticks
+            ],
             "caption": caption,
             "series": [label for _, label in names],
             "wide": wide,

@@ -1,14 +1,20 @@
 """The seat check: one place, inside the caller's transaction, with the school row locked so that
 parallel enrollments can never take more seats than the school has."""
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from ..errors import ApplicationError
 from ..models import Membership, Restriction, Role, School
 
 
+def seat_holders(school: School) -> QuerySet[Membership]:
+    """Who takes a seat: the school's active students."""
+    return Membership.objects.for_school(school).filter(role=Role.STUDENT, is_active=True)
+
+
 def seats_used(school: School) -> int:
-    return Membership.objects.for_school(school).filter(role=Role.STUDENT, is_active=True).count()
+    return seat_holders(school).count()
 
 
 def seats_reserve(*, school: School, count: int) -> School:

@@ -27,9 +27,9 @@ def test_the_teacher_dashboard_takes_the_same_queries_at_any_size(
         add_students(ClassroomFactory(school=teacher.school, primary_teacher=teacher), students)
     url = reverse("dashboard", args=[teacher.school.slug])
     as_teacher.get(url)  # the first visit remembers the school in the session
-    # session, user, membership, classrooms, archived classrooms, schools for the switcher,
+    # session, user, membership, classrooms (current and archived), schools for the switcher,
     # trainings awaiting approval, running trainings, hand-ins to grade
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = as_teacher.get(url)
     assert response.content.decode().count(f"<td>{students}</td>") == 3
 

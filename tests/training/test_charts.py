@@ -34,3 +34,10 @@ def test_a_bar_shows_each_series_value_to_keyboard_and_screen_reader_users():
     assert html.count('tabindex="0"') == 12
     assert '<th scope="row">2026-03</th><td>3</td><td>1</td>' in html
     assert 0 < len(re.findall(r'class="tick" text-anchor="middle">2026', html)) <= 8
+
+
+def test_a_bar_chart_escapes_its_labels_and_series_names():
+    rows = [SimpleNamespace(week="<KW 1>", done=2)]
+    html = bar_chart(rows, "week", "done:Fertig & gut", "Trainings")
+    assert "<KW 1>" not in html and 'aria-label="&lt;KW 1&gt;: Fertig &amp; gut 2"' in html
+    assert '<th scope="row">&lt;KW 1&gt;</th><td>2</td>' in html
