@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from schools.access import classrooms_taught_by
 from schools.models import Classroom, Enrollment, Membership
 from training.models import ControlSession, Status, Training
 
@@ -32,11 +33,15 @@ def assignments_for_member(*, membership: Membership, classroom_id=None) -> Quer
 
 
 def hand_ins_to_grade(*, membership: Membership) -> QuerySet[Submission]:
-    """The hand-ins of the member's classrooms not yet returned, the oldest first, with what the
-    home page shows of them (not the reflections and instructions)."""
+    """The hand-ins of the classrooms the member teaches (an admin's too: not the whole school's,
+    which its teachers grade) not yet returned, the oldest first, with what the home page shows
+    of them (not the reflections and instructions)."""
+    taught = Classroom.objects.for_school(membership.school).filter(
+        classrooms_taught_by(membership)
+    )
     return (
         Submission.objects.for_school(membership.school)
-        .filter(assignment__in=assignments_visible_to(membership).values("pk"), returned_at=None)
+        .filter(assignment__classroom__in=taught.values("pk"), returned_at=None)
         .select_related("assignment", "student__user")
         .only(
             "handed_in_at",

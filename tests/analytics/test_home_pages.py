@@ -59,6 +59,9 @@ def test_a_teacher_sees_running_trainings_and_hand_ins_to_grade_of_their_classes
     assert running.count('role="progressbar"') == size and "schiller/geheim" not in html
     assert to_grade.count("Würfel greifen") == size  # the returned hand-in is done
     assert client_for(outsider).get(url).status_code == 404
+    # The school's admin oversees, the classroom's teachers grade: not on the admin's home.
+    admin_home = client_for(AdminFactory(school=teacher.school)).get(url).content.decode()
+    assert 'id="hand-ins-to-grade"' not in admin_home
 
 
 def test_a_new_school_sees_first_steps_that_tick_themselves_off(db):
