@@ -6,6 +6,7 @@ keyboard focus."""
 from django import template
 from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
+from django.utils import dateformat
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -18,12 +19,18 @@ MAX_X_LABELS = 8
 
 
 @register.simple_tag
-def bar_chart(rows, label_attr, series, caption, wide=False):
+def bar_chart(rows, label_attr, series, caption, wide=False, date_format=""):
     """Stacked bars: ``rows`` are objects, ``label_attr`` names their x label, ``series`` is
-    "attr:Label,attr:Label" (bottom to top); ``wide`` lets the chart fill its card."""
+    "attr:Label,attr:Label" (bottom to top); ``wide`` lets the chart fill its card. Date labels
+    take ``date_format`` ("j.n." for days, "F Y" for months), short enough for the axis."""
     width = WIDE if wide else WIDTH
     names = [tuple(part.split(":", 1)) for part in series.split(",")]
-    labels = [localize(getattr(row, label_attr)) for row in rows]
+    labels = [
+        dateformat.format(getattr(row, label_attr), date_format)
+        if date_format
+        else localize(getattr(row, label_attr))
+        for row in rows
+    ]
     values = [[float(getattr(row, attr) or 0) for attr, _ in names] for row in rows]
     y_ticks = nice_ticks(max((sum(v) for v in values), default=0))
     top, tick_decimals = y_ticks[-1], decimals(y_ticks)

@@ -2,7 +2,10 @@
 focusable with its value, and a table for screen readers."""
 
 import re
+from datetime import date, timedelta
 from types import SimpleNamespace
+
+from django.utils import translation
 
 from analytics.templatetags.dashboards import bar_chart
 from training.templatetags.charts import loss_chart, nice_ticks
@@ -41,3 +44,14 @@ def test_a_bar_chart_escapes_its_labels_and_series_names():
     html = bar_chart(rows, "week", "done:Fertig & gut", "Trainings")
     assert "<KW 1>" not in html and 'aria-label="&lt;KW 1&gt;: Fertig &amp; gut 2"' in html
     assert '<th scope="row">&lt;KW 1&gt;</th><td>2</td>' in html
+
+
+def test_dates_on_the_axis_are_short_enough_not_to_overlap():
+    days = [SimpleNamespace(day=date(2026, 11, 5) + timedelta(days=n), done=1) for n in range(30)]
+    with translation.override("de"):
+        html = bar_chart(days, "day", "done:Fertig", "Trainings", date_format="j.n.")
+        months = [SimpleNamespace(month=date(2026, m, 1), cost=m) for m in range(1, 13)]
+        wide = bar_chart(months, "month", "cost:Kosten", "Kosten", wide=True, date_format="F Y")
+    ticks = re.findall(r'class="tick" text-anchor="middle">([^<]+)<', html)
+    assert ticks[0] == "5.11." and ticks[-1] == "4.12." and len(ticks) <= 8
+    assert '<th scope="row">Januar 2026</th><td>1</td>' in wide
