@@ -151,6 +151,11 @@ def test_the_teacher_home_lists_trainings_awaiting_approval_with_the_estimate(
     page = as_teacher.get(reverse("dashboard", args=[school.slug])).content.decode()
     assert "Trainings awaiting your approval" in page and "7.40 €" in page
     assert reverse("training_approve", args=[school.slug, waiting.pk]) in page
+    Training.objects.filter(pk=waiting.pk).update(steps=100000)
+    school.language = "de"
+    school.save()
+    page = as_teacher.get(reverse("dashboard", args=[school.slug])).content.decode()
+    assert "ACT, 100.000 Schritte</a>" in page
 
 
 def test_a_teacher_approves_after_confirming(
