@@ -97,6 +97,9 @@ class ControlSessionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # its model keeps the count and ratings of its sessions on its row
+
 
 @admin.register(InferenceServer)
 class InferenceServerAdmin(admin.ModelAdmin):

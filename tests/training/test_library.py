@@ -6,10 +6,11 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.admin.sites import site
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import EnrollmentFactory, TrainingFactory
+from tests.factories import EnrollmentFactory, TrainingFactory, UserFactory
 from training.models import ControlSession, Status, Training
 from training.services.rollup import model_sessions_recount
 from training.services.sessions import (
@@ -237,3 +238,9 @@ def test_a_models_page_offers_its_inference_server(as_student, student, classroo
     )
     page = as_student.get(reverse("model_detail", args=[student.school.slug, model.pk]))
     assert 'id="server-panel"' in page.content.decode()
+
+
+def test_staff_cannot_delete_a_session_whose_model_keeps_its_sums(rf, db):
+    request = rf.get("/admin/")
+    request.user = UserFactory(is_staff=True, is_superuser=True)
+    assert not site._registry[ControlSession].has_delete_permission(request)
