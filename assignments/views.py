@@ -12,7 +12,7 @@ from schools.access import access_classroom, role_required
 from schools.csv_export import csv_response
 from schools.models import Role
 from schools.selectors import classrooms_for_dashboard
-from schools.views.base import form_call, post_action
+from schools.views.base import confirm_page, form_call, post_action
 from training.views import training_form_page
 
 from . import selectors, services
@@ -133,16 +133,14 @@ def assignment_publish(request, assignment_id):
     )
     back = _url(request, "assignment_detail", assignment.pk)
     if request.method != "POST":
-        return render(
+        return confirm_page(
             request,
-            "confirm.html",
-            {
-                "title": _("Publish “%(title)s” to %(classroom)s?")
-                % {"title": assignment.title, "classroom": assignment.classroom.name},
-                "text": _("The students of the classroom see it at once and can start on it."),
-                "button": _("Publish"),
-                "cancel_url": back,
-            },
+            title=_("Publish “%(title)s” to %(classroom)s?")
+            % {"title": assignment.title, "classroom": assignment.classroom.name},
+            text=_("The students of the classroom see it at once and can start on it."),
+            button=_("Publish"),
+            cancel_url=back,
+            danger=False,
         )
     return post_action(
         request,

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from schools.access import role_required
 from schools.errors import ApplicationError
 from schools.models import Role
+from schools.views.base import confirm_page
 
 from .packages import package_by_key
 from .selectors import billing_overview
@@ -69,17 +70,14 @@ def checkout(request, package_key):
 def change(request, package_key):
     package = package_by_key(package_key)
     if request.method != "POST":
-        return render(
+        return confirm_page(
             request,
-            "confirm.html",
-            {
-                "title": _("Switch to %(package)s?")
-                % {"package": package.name if package else package_key},
-                "text": _("Stripe charges or credits the difference for the rest of this month."),
-                "button": _("Switch package"),
-                "cancel_url": _billing_url(request),
-                "danger": False,
-            },
+            title=_("Switch to %(package)s?")
+            % {"package": package.name if package else package_key},
+            text=_("Stripe charges or credits the difference for the rest of this month."),
+            button=_("Switch package"),
+            cancel_url=_billing_url(request),
+            danger=False,
         )
     try:
         purchases.package_change(actor=request.membership, package_key=package_key)

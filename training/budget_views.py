@@ -11,8 +11,8 @@ from edubotics.pagination import newest_first
 from schools.access import role_required
 from schools.audit import audit_record
 from schools.csv_export import csv_response
-from schools.errors import ApplicationError
 from schools.models import AuditAction, Role
+from schools.views.base import confirm_page, form_call, post_action
 
 from .access import access_training
 from .forms import BudgetSettingsForm, DeclineForm
@@ -83,17 +83,17 @@ def budget_settings_view(request):
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            budget_settings_update(
-                actor=request.membership,
-                per_training_limit_eur=form.cleaned_data["per_training_limit_eur"],
-                approval_threshold_eur=form.cleaned_data["approval_threshold_eur"],
-                classroom_shares=form.shares(),
-            )
+        ok, _settings = form_call(
+            form,
+            budget_settings_update,
+            actor=request.membership,
+            per_training_limit_eur=form.cleaned_data["per_training_limit_eur"],
+            approval_threshold_eur=form.cleaned_data["approval_threshold_eur"],
+            classroom_shares=form.shares(),
+        )
+        if ok:
             messages.success(request, _("The budget settings were saved."))
             return redirect(reverse("budget", args=[request.school.slug]))
-        except ApplicationError as error:
-            form.add_error(None, error.message)
     return render(request, "training/budget_settings.html", {"form": form})
 
 
@@ -102,23 +102,23 @@ def training_approve_view(request, training_id):
     training = access_training(membership=request.membership, training_id=training_id)
     back = reverse("training_detail", args=[request.school.slug, training.pk])
     if request.method != "POST":
-        return render(
+        return confirm_page(
             request,
-            "confirm.html",
-            {
-                "title": _("Approve the training “%(name)s”?") % {"name": training.model_name},
-                "text": _("It is estimated at %(amount)s € of the school's GPU budget.")
-                % {"amount": training.cost_estimate_eur},
-                "button": _("Approve"),
-                "cancel_url": back,
-            },
+            title=_("Approve the training “%(name)s”?") % {"name": training.model_name},
+            text=_("It is estimated at %(amount)s € of the school's GPU budget.")
+            % {"amount": training.cost_estimate_eur},
+            button=_("Approve"),
+            cancel_url=back,
+            danger=False,
         )
-    try:
-        training_approve(actor=request.membership, training=training)
-        messages.success(request, _("Training approved. It starts as soon as a GPU is free."))
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    return redirect(back)
+    return post_action(
+        request,
+        training_approve,
+        _("Training approved. It starts as soon as a GPU is free."),
+        back,
+        actor=request.membership,
+        training=training,
+    )
 
 
 @role_required(Role.TEACHER)
@@ -126,12 +126,14 @@ def training_decline_view(request, training_id):
     training = access_training(membership=request.membership, training_id=training_id)
     form = DeclineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            training_decline(
-                actor=request.membership, training=training, reason=form.cleaned_data["reason"]
-            )
+        ok, _training = form_call(
+            form,
+            training_decline,
+            actor=request.membership,
+            training=training,
+            reason=form.cleaned_data["reason"],
+        )
+        if ok:
             messages.success(request, _("Training declined. The student sees your reason."))
             return redirect(reverse("training_detail", args=[request.school.slug, training.pk]))
-        except ApplicationError as error:
-            form.add_error("reason" if error.field == "reason" else None, error.message)
     return render(request, "training/decline.html", {"training": training, "form": form})

@@ -15,6 +15,7 @@ from schools.errors import ApplicationError
 from schools.models import Role
 from schools.selectors import api_tokens_of, classrooms_for_dashboard, students_taught_by
 from schools.services.tokens import api_token_create, api_token_revoke
+from schools.views.base import confirm_page, form_call, post_action
 
 from .access import access_control_session, access_inference_server, access_model, access_training
 from .costs import estimate
@@ -174,25 +175,24 @@ def training_cancel_view(request, training_id):
     )
     back = _url(request, "training_detail", training.pk)
     if request.method != "POST":
-        return render(
+        return confirm_page(
             request,
-            "confirm.html",
-            {
-                "title": _("Cancel the training “%(name)s”?") % {"name": training.model_name},
-                "text": _(
-                    "The GPU job is stopped. A training that already ran counts against this month's trainings."
-                ),
-                "button": _("Cancel training"),
-                "cancel_url": back,
-                "danger": True,
-            },
+            title=_("Cancel the training “%(name)s”?") % {"name": training.model_name},
+            text=_(
+                "The GPU job is stopped. A training that already ran counts against this month's trainings."
+            ),
+            button=_("Cancel training"),
+            cancel_url=back,
+            danger=True,
         )
-    try:
-        training_cancel(actor=request.membership, training=training)
-        messages.success(request, _("Training cancelled."))
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    return redirect(back)
+    return post_action(
+        request,
+        training_cancel,
+        _("Training cancelled."),
+        back,
+        actor=request.membership,
+        training=training,
+    )
 
 
 def api_token(request):
@@ -211,23 +211,22 @@ def api_token_revoke_view(request, api_token_id):
     token = access_api_token(membership=request.membership, api_token_id=api_token_id)
     back = _url(request, "api_token")
     if request.method != "POST":
-        return render(
+        return confirm_page(
             request,
-            "confirm.html",
-            {
-                "title": _("Revoke the token “%(prefix)s…”?") % {"prefix": token.prefix},
-                "text": _("A robot app that signs in with it stops working at once."),
-                "button": _("Revoke token"),
-                "cancel_url": back,
-                "danger": True,
-            },
+            title=_("Revoke the token “%(prefix)s…”?") % {"prefix": token.prefix},
+            text=_("A robot app that signs in with it stops working at once."),
+            button=_("Revoke token"),
+            cancel_url=back,
+            danger=True,
         )
-    try:
-        api_token_revoke(actor=request.membership, token=token)
-        messages.success(request, _("The token was revoked."))
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    return redirect(back)
+    return post_action(
+        request,
+        api_token_revoke,
+        _("The token was revoked."),
+        back,
+        actor=request.membership,
+        token=token,
+    )
 
 
 MODEL_PAGE_SESSIONS = 100
@@ -300,12 +299,16 @@ def control_session_rate(request, session_id):
     )
     form = RatingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            control_session_close(actor=request.membership, session=session, **form.cleaned_data)
+        ok, _session = form_call(
+            form,
+            control_session_close,
+            actor=request.membership,
+            session=session,
+            **form.cleaned_data,
+        )
+        if ok:
             messages.success(request, _("Thank you! Your rating was saved."))
             return redirect(_url(request, "model_detail", session.training_id))
-        except ApplicationError as error:
-            form.add_error(None, error.message)
     return render(request, "training/rate.html", {"session": session, "form": form})
 
 
@@ -334,15 +337,14 @@ def server_panel(request, training_id):
     """The model's inference-server panel (what its page refreshes), and its Start button."""
     training = access_training(membership=request.membership, training_id=training_id)
     if request.method == "POST":
-        try:
-            inference_server_start(actor=request.membership, training=training)
-            messages.success(
-                request,
-                _("The inference server is starting. Its address appears in a few minutes."),
-            )
-        except ApplicationError as error:
-            messages.error(request, error.message)
-        return redirect(_back(request, training.pk))
+        return post_action(
+            request,
+            inference_server_start,
+            _("The inference server is starting. Its address appears in a few minutes."),
+            _back(request, training.pk),
+            actor=request.membership,
+            training=training,
+        )
     server = current_server(membership=request.membership, training=training)
     return render(request, "training/server_panel.html", {"training": training, "server": server})
 
@@ -353,21 +355,20 @@ def server_stop_view(request, server_id):
     )
     back = _back(request, server.training_id)
     if request.method != "POST":
-        return render(
+        return confirm_page(
             request,
-            "confirm.html",
-            {
-                "title": _("Stop the inference server for “%(name)s”?")
-                % {"name": server.training.model_name},
-                "text": _("A robot connected to it stops getting actions at once."),
-                "button": _("Stop server"),
-                "cancel_url": back,
-                "danger": True,
-            },
+            title=_("Stop the inference server for “%(name)s”?")
+            % {"name": server.training.model_name},
+            text=_("A robot connected to it stops getting actions at once."),
+            button=_("Stop server"),
+            cancel_url=back,
+            danger=True,
         )
-    try:
-        inference_server_stop(server=server, actor=request.membership)
-        messages.success(request, _("The inference server is stopping."))
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    return redirect(back)
+    return post_action(
+        request,
+        inference_server_stop,
+        _("The inference server is stopping."),
+        back,
+        server=server,
+        actor=request.membership,
+    )
