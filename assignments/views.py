@@ -4,7 +4,6 @@ handing in, reading the feedback."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,16 +11,12 @@ from schools.access import access_classroom, role_required
 from schools.csv_export import csv_response
 from schools.models import Role
 from schools.selectors import classrooms_for_dashboard
-from schools.views.base import confirm_page, form_call, post_action
+from schools.views.base import confirm_page, form_call, post_action, tenant_url
 from training.views import training_form_page
 
 from . import selectors, services
 from .access import access_assignment, access_submission
 from .forms import AssignmentForm, AssignmentTrainingForm, GradeForm, HandInForm, ReuseForm
-
-
-def _url(request, name, *args):
-    return reverse(name, args=[request.school.slug, *args])
 
 
 def assignment_list(request):
@@ -57,7 +52,7 @@ def assignment_create(request):
         )
         if ok:
             messages.success(request, _("The assignment is saved as a draft."))
-            return redirect(_url(request, "assignment_detail", assignment.pk))
+            return redirect(tenant_url(request, "assignment_detail", assignment.pk))
     return render(request, "assignments/form.html", {"form": form})
 
 
@@ -78,7 +73,7 @@ def assignment_edit(request, assignment_id):
         )
         if ok:
             messages.success(request, _("The assignment is saved."))
-            return redirect(_url(request, "assignment_detail", assignment.pk))
+            return redirect(tenant_url(request, "assignment_detail", assignment.pk))
     return render(request, "assignments/form.html", {"form": form, "assignment": assignment})
 
 
@@ -112,7 +107,7 @@ def assignment_detail(request, assignment_id):
         )
         if ok:
             messages.success(request, _("Handed in. Your teacher will look at it."))
-            return redirect(_url(request, "assignment_detail", assignment.pk))
+            return redirect(tenant_url(request, "assignment_detail", assignment.pk))
     return render(
         request,
         "assignments/student_detail.html",
@@ -131,7 +126,7 @@ def assignment_publish(request, assignment_id):
     assignment = access_assignment(
         membership=request.membership, assignment_id=assignment_id, for_write=True
     )
-    back = _url(request, "assignment_detail", assignment.pk)
+    back = tenant_url(request, "assignment_detail", assignment.pk)
     if request.method != "POST":
         return confirm_page(
             request,
@@ -167,7 +162,7 @@ def assignment_reuse(request, assignment_id):
         )
         if ok:
             messages.success(request, _("A copy is saved as a draft for this classroom."))
-            return redirect(_url(request, "assignment_detail", copy.pk))
+            return redirect(tenant_url(request, "assignment_detail", copy.pk))
     return render(request, "assignments/reuse.html", {"form": form, "assignment": assignment})
 
 
@@ -203,7 +198,7 @@ def submission_detail(request, submission_id):
             )
             if ok:
                 messages.success(request, _("Returned to the student with your feedback."))
-                return redirect(_url(request, "assignment_detail", submission.assignment_id))
+                return redirect(tenant_url(request, "assignment_detail", submission.assignment_id))
     return render(
         request,
         "assignments/submission.html",

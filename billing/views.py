@@ -4,24 +4,19 @@ import logging
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from schools.access import role_required
 from schools.errors import ApplicationError
 from schools.models import Role
-from schools.views.base import confirm_page
+from schools.views.base import confirm_page, tenant_url
 
 from .packages import package_by_key
 from .selectors import billing_overview
 from .services import accounts, purchases
 
 logger = logging.getLogger(__name__)
-
-
-def _billing_url(request):
-    return reverse("billing", args=[request.school.slug])
 
 
 @role_required(Role.ADMIN)
@@ -38,7 +33,7 @@ def billing(request):
             messages.info(
                 request, _("Stripe is confirming your payment; this page updates in a moment.")
             )
-        return redirect(_billing_url(request))
+        return redirect(tenant_url(request, "billing"))
     return render(
         request,
         "billing/billing.html",
@@ -52,7 +47,7 @@ def billing(request):
 @role_required(Role.ADMIN)
 @require_POST
 def checkout(request, package_key):
-    base = request.build_absolute_uri(_billing_url(request))
+    base = request.build_absolute_uri(tenant_url(request, "billing"))
     try:
         url = purchases.checkout_start(
             actor=request.membership,
@@ -62,7 +57,7 @@ def checkout(request, package_key):
         )
     except ApplicationError as error:
         messages.error(request, error.message)
-        return redirect(_billing_url(request))
+        return redirect(tenant_url(request, "billing"))
     return redirect(url)
 
 
@@ -76,7 +71,7 @@ def change(request, package_key):
             % {"package": package.name if package else package_key},
             text=_("Stripe charges or credits the difference for the rest of this month."),
             button=_("Switch package"),
-            cancel_url=_billing_url(request),
+            cancel_url=tenant_url(request, "billing"),
             danger=False,
         )
     try:
@@ -84,7 +79,7 @@ def change(request, package_key):
         messages.success(request, _("Your package is now %(package)s.") % {"package": package.name})
     except ApplicationError as error:
         messages.error(request, error.message)
-    return redirect(_billing_url(request))
+    return redirect(tenant_url(request, "billing"))
 
 
 @role_required(Role.ADMIN)
@@ -94,9 +89,9 @@ def portal(request):
         return redirect(
             purchases.portal_open(
                 actor=request.membership,
-                return_url=request.build_absolute_uri(_billing_url(request)),
+                return_url=request.build_absolute_uri(tenant_url(request, "billing")),
             )
         )
     except ApplicationError as error:
         messages.error(request, error.message)
-        return redirect(_billing_url(request))
+        return redirect(tenant_url(request, "billing"))

@@ -3,7 +3,6 @@ settings, and a teacher's approval or decline of a training that waits for it.""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,7 +11,7 @@ from schools.access import role_required
 from schools.audit import audit_record
 from schools.csv_export import csv_response
 from schools.models import AuditAction, Role
-from schools.views.base import confirm_page, form_call, post_action
+from schools.views.base import confirm_page, form_call, post_action, tenant_url
 
 from .access import access_training
 from .forms import BudgetSettingsForm, DeclineForm
@@ -93,14 +92,14 @@ def budget_settings_view(request):
         )
         if ok:
             messages.success(request, _("The budget settings were saved."))
-            return redirect(reverse("budget", args=[request.school.slug]))
+            return redirect(tenant_url(request, "budget"))
     return render(request, "training/budget_settings.html", {"form": form})
 
 
 @role_required(Role.TEACHER)
 def training_approve_view(request, training_id):
     training = access_training(membership=request.membership, training_id=training_id)
-    back = reverse("training_detail", args=[request.school.slug, training.pk])
+    back = tenant_url(request, "training_detail", training.pk)
     if request.method != "POST":
         return confirm_page(
             request,
@@ -135,5 +134,5 @@ def training_decline_view(request, training_id):
         )
         if ok:
             messages.success(request, _("Training declined. The student sees your reason."))
-            return redirect(reverse("training_detail", args=[request.school.slug, training.pk]))
+            return redirect(tenant_url(request, "training_detail", training.pk))
     return render(request, "training/decline.html", {"training": training, "form": form})

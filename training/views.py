@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -15,7 +14,7 @@ from schools.errors import ApplicationError
 from schools.models import Role
 from schools.selectors import api_tokens_of, classrooms_for_dashboard, students_taught_by
 from schools.services.tokens import api_token_create, api_token_revoke
-from schools.views.base import confirm_page, form_call, post_action
+from schools.views.base import confirm_page, form_call, post_action, tenant_url
 
 from .access import access_control_session, access_inference_server, access_model, access_training
 from .costs import estimate
@@ -37,10 +36,6 @@ from .services.servers import inference_server_start, inference_server_stop
 from .services.sessions import control_session_close
 from .services.start import default_parameters, training_start
 from .templatetags.charts import loss_chart
-
-
-def _url(request, name, *args):
-    return reverse(name, args=[request.school.slug, *args])
 
 
 def training_list(request):
@@ -117,7 +112,7 @@ def training_form_page(request, form, *, assignment=None):
                         request,
                         _("Training started. It appears here as soon as a GPU picks it up."),
                     )
-                return redirect(_url(request, "training_detail", training.pk))
+                return redirect(tenant_url(request, "training_detail", training.pk))
             info = dataset_check(data["dataset"])
             steps, batch, epochs = default_parameters(
                 data["policy_type"], info.cameras, data["steps"], data["batch_size"], data["epochs"]
@@ -173,7 +168,7 @@ def training_cancel_view(request, training_id):
     training = access_training(
         membership=request.membership, training_id=training_id, for_write=True
     )
-    back = _url(request, "training_detail", training.pk)
+    back = tenant_url(request, "training_detail", training.pk)
     if request.method != "POST":
         return confirm_page(
             request,
@@ -209,7 +204,7 @@ def api_token(request):
 
 def api_token_revoke_view(request, api_token_id):
     token = access_api_token(membership=request.membership, api_token_id=api_token_id)
-    back = _url(request, "api_token")
+    back = tenant_url(request, "api_token")
     if request.method != "POST":
         return confirm_page(
             request,
@@ -308,7 +303,7 @@ def control_session_rate(request, session_id):
         )
         if ok:
             messages.success(request, _("Thank you! Your rating was saved."))
-            return redirect(_url(request, "model_detail", session.training_id))
+            return redirect(tenant_url(request, "model_detail", session.training_id))
     return render(request, "training/rate.html", {"session": session, "form": form})
 
 
@@ -330,7 +325,7 @@ def _back(request, training_id) -> str:
     wanted = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}):
         return wanted
-    return _url(request, "training_detail", training_id)
+    return tenant_url(request, "training_detail", training_id)
 
 
 def server_panel(request, training_id):
