@@ -7,9 +7,10 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Avg, Count, Exists, Max, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
+from edubotics.queries import count_subquery
 from schools.models import Classroom, Invitation, Membership, Role, School
 from schools.services.seats import seat_holders
 from training.models import ACTIVE_STATUSES, ControlSession, Status, Training, TrainingDay
@@ -256,13 +257,6 @@ class FirstSteps:
         return all(vars(self).values())
 
 
-def _count(rows) -> Coalesce:
-    """How many ``rows`` there are, as a subquery of a one-row query."""
-    return Coalesce(
-        Subquery(rows.order_by().values("school").annotate(n=Count("pk")).values("n")), 0
-    )
-
-
 def _school_facts(school: School, now=None) -> dict:
     """One query for the overview's counts and the first steps: whether the school has a teacher
     (or invited one), a classroom, students and a training."""
@@ -270,8 +264,8 @@ def _school_facts(school: School, now=None) -> dict:
     return (
         School.objects.filter(pk=school.pk)
         .values(
-            seats_used=_count(seat_holders(school)),
-            counted_this_month=_count(trainings_counted_this_month(school, now)),
+            seats_used=count_subquery(seat_holders(school), "school"),
+            counted_this_month=count_subquery(trainings_counted_this_month(school, now), "school"),
             has_teacher=Exists(Membership.objects.filter(**of_school, role=Role.TEACHER))
             | Exists(Invitation.objects.filter(**of_school)),
             has_classroom=Exists(Classroom.objects.filter(**of_school)),

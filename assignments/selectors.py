@@ -3,10 +3,10 @@ students and hand-ins."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from edubotics.queries import count_subquery
 from schools.access import classrooms_taught_by
 from schools.models import Classroom, Enrollment, Membership
 from training.models import ControlSession, Status, Training
@@ -26,8 +26,8 @@ def assignments_for_member(*, membership: Membership, classroom_id=None) -> Quer
     handed_in = Submission.objects.filter(assignment=OuterRef("pk"))
     students = Enrollment.objects.filter(classroom=OuterRef("classroom"), student__is_active=True)
     return assignments.annotate(
-        handed_in_count=_count(handed_in, "assignment"),
-        student_count=_count(students, "classroom"),
+        handed_in_count=count_subquery(handed_in, "assignment"),
+        student_count=count_subquery(students, "classroom"),
         handed_in_by_me=Exists(mine),
     ).order_by("due_at", "pk")
 
@@ -53,11 +53,6 @@ def hand_ins_to_grade(*, membership: Membership) -> QuerySet[Submission]:
         )
         .order_by("handed_in_at", "pk")
     )
-
-
-def _count(rows: QuerySet, by: str) -> Coalesce:
-    counted = rows.order_by().values(by).annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted), 0)
 
 
 def open_assignments(*, student: Membership, classroom_id=None) -> QuerySet[Assignment]:
@@ -181,8 +176,10 @@ def classroom_completion(*, classroom: Classroom) -> QuerySet[Assignment]:
         Assignment.objects.for_school(classroom.school)
         .filter(classroom=classroom, published_at__isnull=False)
         .annotate(
-            handed_in_count=_count(handed_in, "assignment"),
-            returned_count=_count(handed_in.filter(returned_at__isnull=False), "assignment"),
+            handed_in_count=count_subquery(handed_in, "assignment"),
+            returned_count=count_subquery(
+                handed_in.filter(returned_at__isnull=False), "assignment"
+            ),
         )
         .order_by("due_at", "pk")
     )
