@@ -31,7 +31,7 @@ if not CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     raise ImproperlyConfigured("Production needs CELERY_BROKER_URL pointing at Redis.")
 if not STRIPE_SECRET_KEY.startswith(("sk_live_", "sk_test_", "rk_live_", "rk_test_")):
     raise ImproperlyConfigured("Production needs STRIPE_SECRET_KEY (schools pay through Stripe).")
-if TRAINING_BACKEND != "modal":
+if TRAINING_BACKEND != "modal" or not (MODAL_TOKEN_ID and MODAL_TOKEN_SECRET):
     raise ImproperlyConfigured(
         "Production trains on Modal: set MODAL_TOKEN_ID and MODAL_TOKEN_SECRET."
     )
@@ -41,8 +41,8 @@ if not HF_TOKEN:
     )
 
 
-# Outside services must be the real ones: Modal with its credentials, and no Hub or Stripe
-# stand-in on this machine (tests point HF_ENDPOINT and STRIPE_API_HOST at loopback servers).
+# Outside services must be the real ones: no Hub or Stripe stand-in on this machine (tests
+# point HF_ENDPOINT and STRIPE_API_HOST at loopback servers).
 def _is_loopback(url: str) -> bool:
     host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
     try:
@@ -51,10 +51,6 @@ def _is_loopback(url: str) -> bool:
         return host == "localhost" or host.endswith(".localhost")
 
 
-if not (MODAL_TOKEN_ID and MODAL_TOKEN_SECRET):
-    raise ImproperlyConfigured(
-        "Production trains on Modal: set MODAL_TOKEN_ID and MODAL_TOKEN_SECRET."
-    )
 for _name, _url in (
     ("HF_ENDPOINT", HF_ENDPOINT),
     ("STRIPE_API_HOST", env("STRIPE_API_HOST", default="")),
