@@ -17,10 +17,10 @@ from training.models import PolicyType, Status, Training
 
 # What each kind of target is loaded with, so that its renderer can name it.
 TARGET_QUERIES = {
-    "membership": lambda ids: Membership.objects.filter(pk__in=ids).select_related("user"),
-    "training": lambda ids: Training.objects.filter(pk__in=ids).select_related("student__user"),
-    "classroom": lambda ids: Classroom.objects.filter(pk__in=ids),
-    "submission": lambda ids: Submission.objects.filter(pk__in=ids).select_related("student__user"),
+    "membership": lambda: Membership.objects.select_related("user"),
+    "training": lambda: Training.objects.select_related("student__user"),
+    "classroom": lambda: Classroom.objects.all(),
+    "submission": lambda: Submission.objects.select_related("student__user"),
 }
 
 
@@ -201,12 +201,17 @@ def _renderers() -> dict[str, Callable[[AuditEvent, dict, object], str]]:
 def audit_sentences(events: Iterable[AuditEvent]) -> list[tuple[AuditEvent, str]]:
     """Each event with its sentence, in the order given."""
     events = list(events)
-    ids = defaultdict(set)
+    ids, schools = defaultdict(set), defaultdict(set)
     for event in events:
         if event.object_type in TARGET_QUERIES and event.object_id.isdigit():
             ids[event.object_type].add(int(event.object_id))
+            schools[event.object_type].add(event.school_id)
+    # A target is named only from its event's own school: an event can carry any id (the import
+    # from the earlier system copies them from a file).
     targets = {
-        (kind, str(row.pk)): row for kind, pks in ids.items() for row in TARGET_QUERIES[kind](pks)
+        (kind, row.school_id, str(row.pk)): row
+        for kind, pks in ids.items()
+        for row in TARGET_QUERIES[kind]().filter(school_id__in=schools[kind], pk__in=pks)
     }
     renderers = _renderers()
     return [
@@ -215,7 +220,7 @@ def audit_sentences(events: Iterable[AuditEvent]) -> list[tuple[AuditEvent, str]
             renderers[event.action](
                 event,
                 {"actor": event.actor_label or "EduBotics"},
-                targets.get((event.object_type, event.object_id)),
+                targets.get((event.object_type, event.school_id, event.object_id)),
             )
             if event.action in renderers
             else event.get_action_display(),

@@ -133,3 +133,18 @@ def test_a_former_member_is_named_as_such(school, admin):
     [(_, sentence)] = audit_sentences([event])
     assert sentence == "Tom Lehrer reset the password of a former member"
     assert gone.get_full_name() not in sentence
+
+
+def test_an_event_pointing_into_another_school_names_no_one_there(school, outsider):
+    """Imported audit rows carry the earlier system's ids: one that happens to be another
+    school's membership must not print that person's name."""
+    event = AuditEvent.objects.create(
+        school=school,
+        action=AuditAction.STUDENT_PASSWORD_RESET,
+        actor_label="Tom Lehrer",
+        object_type="membership",
+        object_id=str(outsider.pk),
+    )
+    [(_, sentence)] = audit_sentences([event])
+    assert sentence == "Tom Lehrer reset the password of a former member"
+    assert outsider.user.get_full_name() not in sentence
