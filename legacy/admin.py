@@ -1,6 +1,7 @@
 """Staff: every school's import batches, and the upload page for any school."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
 
@@ -29,6 +30,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
         return [path("upload/", upload, name="legacy_importbatch_upload"), *super().get_urls()]
 
     def upload_view(self, request):
+        if not request.user.has_perm("legacy.add_importbatch"):  # an import writes any school
+            raise PermissionDenied
         form = StaffExportUploadForm(request.POST or None, request.FILES or None)
         lines = None
         if request.method == "POST" and form.is_valid():

@@ -5,6 +5,7 @@ import ipaddress
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from schools.models import AuditEvent, Membership
@@ -113,6 +114,8 @@ def training_fields(run: ImportRun, row: SourceRow) -> dict:
     if status in UNFINISHED:
         error = error or _("Still unfinished when the earlier system was exported.")
     model_name = _checked_length(row.text("model_name"), "model_name", Training, "model_name")
+    if _someone_elses_model(run, model_name):
+        raise Skip(_("the model belongs to another school"))
     metrics = row.json("metrics")
     return {
         "student_id": student,
@@ -202,6 +205,12 @@ def server_fields(run: ImportRun, row: SourceRow) -> dict:
     }
 
 
+def _someone_elses_model(run: ImportRun, model_name: str) -> bool:
+    """A Hub repository EduBotics made, or another school's model: the school's export cannot
+    make it the school's (its files and erasure would follow)."""
+    return model_name.startswith(f"{settings.HF_ORG}/") or model_name in run.others_models
+
+
 def audit_event_fields(run: ImportRun, row: SourceRow) -> dict:
     actor = _member(run, row) if row.text("user_id") else None
     ip = row.text("ip_address")
@@ -231,6 +240,12 @@ def audit_event_fields(run: ImportRun, row: SourceRow) -> dict:
 
 
 def legacy_trainings_import(*, run: ImportRun, rows: list[SourceRow]) -> None:
+    names = {row.text("model_name") for row in rows}
+    run.others_models = set(
+        Training.objects.exclude(school=run.school)
+        .filter(hub_model_id__in=names)
+        .values_list("hub_model_id", flat=True)
+    )
     _import_rows(run, "trainings", rows, Training, training_fields)
 
 

@@ -144,14 +144,23 @@ def legacy_users_import(
         m.user_id: m
         for m in Membership.objects.for_school(run.school).filter(user__in=accounts.values())
     }
+    elsewhere = set(
+        Membership.objects.filter(user__in=accounts.values(), is_active=True)
+        .exclude(school=run.school)
+        .values_list("user_id", flat=True)
+    )
     new_students = []
     for legacy_id, (row, fields, role) in candidates.items():
         if run.lookup("users", Membership, legacy_id) is not None:
             report.already_imported += 1
             continue
         user = accounts.get(fields["email"]) if fields["email"] else None
-        if user and user.pk not in members and user.managed_by_school:
-            report.skip(row, _("the e-mail belongs to an account another school manages"))
+        if user and user.pk not in members and user.pk in elsewhere:
+            # Joining a school is the person's own step: another school's member is invited.
+            report.skip(
+                row,
+                _("the e-mail belongs to a member of another school: invite the person instead"),
+            )
             continue
         if user is None:
             user = User(

@@ -35,6 +35,7 @@ class ImportRun:
         self.batch = batch
         self.tables: dict[str, TableReport] = {}
         self._pending: list[ImportedRow] = []
+        self.others_models: set[str] = set()  # Hub ids of other schools' models in the export
         self.reload()
 
     def reload(self) -> None:

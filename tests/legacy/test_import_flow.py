@@ -13,6 +13,7 @@ from legacy.models import ImportBatch
 from legacy.services.batches import legacy_import, legacy_undo, legacy_verify
 from legacy.tasks import send_password_mails
 from schools.models import AuditEvent, Classroom, Enrollment, Membership, School, User
+from tests.factories import TrainingFactory, UserFactory
 from training.models import ControlSession, InferenceServer, Status, Training, TrainingDay
 
 EXPORT = Path(__file__).parent / "export"
@@ -182,16 +183,15 @@ def test_undo_removes_what_the_batch_made_and_keeps_what_people_made_since(schoo
     assert Membership.objects.filter(user__email="anna.schmidt@schule.de").count() == 1
 
 
-def test_an_existing_account_is_linked_and_survives_the_undo(school, outsider):
-    outsider.user.email = "Frei@Example.org"
-    outsider.user.save()
+def test_an_existing_account_is_linked_and_survives_the_undo(school):
+    """Someone who signed up to EduBotics but belongs to no school yet."""
+    own = UserFactory(email="Frei@Example.org")
     batch = legacy_import(school=school, folder=EXPORT, dry_run=False)["batch"]
-    membership = Membership.objects.get(school=school, user=outsider.user)
+    membership = Membership.objects.get(school=school, user=own)
     assert membership.role == "student"
     legacy_undo(school=school, batch_id=batch)
-    assert User.objects.filter(pk=outsider.user.pk).exists()
-    assert not Membership.objects.filter(school=school, user=outsider.user).exists()
-    assert Membership.objects.filter(pk=outsider.pk).exists()
+    assert User.objects.filter(pk=own.pk).exists()
+    assert not Membership.objects.filter(school=school, user=own).exists()
 
 
 def test_the_command_prints_the_report_and_writes_it_as_json(school, tmp_path, capsys):
@@ -211,3 +211,23 @@ def test_the_command_refuses_another_schools_batch(school, outsider, option):
     batch = legacy_import(school=outsider.school, folder=EXPORT, dry_run=False)["batch"]
     with pytest.raises(Exception, match="has no import"):
         call_command("import_supabase", "--school", school.slug, str(EXPORT), option, str(batch))
+
+
+def test_another_schools_member_is_not_taken_but_told_to_be_invited(school, outsider):
+    outsider.user.email = "Frei@Example.org"
+    outsider.user.save()
+    report = legacy_import(school=school, folder=EXPORT, dry_run=False)
+    assert not Membership.objects.filter(school=school, user=outsider.user).exists()
+    reasons = [skip["reason"] for skip in report["tables"]["users"]["skipped"]]
+    assert "the e-mail belongs to a member of another school: invite the person instead" in reasons
+
+
+def test_another_schools_model_is_not_taken(school, outsider):
+    student = Membership.objects.get(school=outsider.school, role="student")
+    TrainingFactory(student=student, hub_model_id="phospho-app/ACT-würfel-a1b2c3")
+    report = legacy_import(school=school, folder=EXPORT, dry_run=False)
+    assert not Training.objects.filter(
+        school=school, hub_model_id="phospho-app/ACT-würfel-a1b2c3"
+    ).exists()
+    reasons = [skip["reason"] for skip in report["tables"]["trainings"]["skipped"]]
+    assert "the model belongs to another school" in reasons

@@ -74,6 +74,9 @@ def test_staff_import_into_any_school_from_the_django_admin(school):
     response = staff.post(url, {"school": school.pk, "files": export_files()})
     assert "Import" in response.content.decode() and "saved" in response.content.decode()
     assert ImportBatch.objects.get(school=school).started_by_label.startswith("staff: ")
+    other_staff = Client()
+    other_staff.force_login(UserFactory(is_staff=True))  # staff without the import permission
+    assert other_staff.get(url).status_code == 403
 
 
 @pytest.mark.parametrize("batches", [3, 30])
