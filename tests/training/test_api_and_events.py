@@ -238,6 +238,13 @@ def test_a_replayed_old_report_moves_nothing_backwards(student):
         [{"type": "progress", "step": 20, "total": 200, "loss": 0.5}],
         {"type": "explode"},
         "completed",
+        {"type": "completed", "metrics": ["loss", 0.1]},
+        {"type": "completed", "metrics": {"loss_curve": [[1]]}},
+        {"type": "completed", "duration": "abc"},
+        {"type": "completed", "duration": -5},
+        {"type": "completed", "hub_model_id": "x" * 201},
+        {"type": "failed", "error": {"text": "CUDA"}},
+        {"type": "failed", "log_tail": 7},
     ],
 )
 def test_a_malformed_signed_report_is_400_and_changes_nothing(student, event):

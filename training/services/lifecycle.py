@@ -215,6 +215,8 @@ def _parse_event(event) -> dict:
     of 0 or more, a whole total of 1 or more and a finite loss. Anything else changes nothing."""
     if not isinstance(event, dict) or event.get("type") not in REPORT_TYPES:
         raise ApplicationError(_("A report is a JSON object with a known type."))
+    if event["type"] in ("completed", "failed"):
+        return _checked_end(event)
     if event["type"] != "progress":
         return event
     step, total, loss = (_number(event, name) for name in ("step", "total", "loss"))
@@ -223,6 +225,40 @@ def _parse_event(event) -> dict:
             _("A progress report needs a whole step of 0 or more and a whole total of 1 or more.")
         )
     return {**event, "step": int(step), "total": int(total), "loss": float(loss)}
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _is_curve(curve) -> bool:
+    """[[step, loss], …]."""
+    return isinstance(curve, list) and all(
+        isinstance(point, list) and len(point) == 2 and all(map(_is_number, point))
+        for point in curve
+    )
+
+
+# What a completed or failed report may carry, in the shape the training keeps (absent is fine).
+END_FIELDS = {
+    "duration": lambda v: _is_number(v) and v >= 0,
+    "metrics": lambda v: isinstance(v, dict) and _is_curve(v.get("loss_curve") or []),
+    "hub_model_id": lambda v: (
+        isinstance(v, str) and len(v) <= Training._meta.get_field("hub_model_id").max_length
+    ),
+    "log_tail": lambda v: isinstance(v, str),
+    "error": lambda v: isinstance(v, str),
+}
+
+
+def _checked_end(event: dict) -> dict:
+    for name, fits in END_FIELDS.items():
+        if event.get(name) is not None and not fits(event[name]):
+            raise ApplicationError(
+                _("A %(type)s report has a malformed %(name)s.")
+                % {"type": event["type"], "name": name}
+            )
+    return event
 
 
 def training_record_event(*, training: Training, event) -> Training:
