@@ -201,25 +201,31 @@ def read_dataset_info(store, repo_id: str) -> DatasetInfo:
             raise HubError("not_lerobot", "meta/info.json") from error
         raise
     except ValueError as error:
-        raise HubError("not_lerobot", "meta/info.json is not JSON") from error
+        raise HubError("not_lerobot", "meta/info.json") from error
+    if not isinstance(info, dict) or not isinstance(info.get("features") or {}, dict):
+        raise HubError("not_lerobot", "meta/info.json")
     version = info.get("codebase_version")
     if version == "v2.0":
         raise HubError("v2.0", repo_id)
     if version not in SUPPORTED_VERSIONS:
         raise HubError("version", str(version))
-    if not info.get("fps"):
+    try:
+        fps, chunks_size = float(info.get("fps") or 0), int(info.get("chunks_size") or 1000)
+    except (TypeError, ValueError):
+        raise HubError("not_lerobot", "meta/info.json") from None
+    if not fps > 0:
         raise HubError("fps")
     features = info.get("features") or {}
     for feature in REQUIRED_FEATURES:
         if feature not in features:
             raise HubError("feature", feature)
-    lengths = episode_lengths(store, repo_id, version, int(info.get("chunks_size") or 1000))
+    lengths = episode_lengths(store, repo_id, version, chunks_size)
     if len(lengths) < MIN_EPISODES:
         raise HubError("episodes", str(len(lengths)))
     cameras = sum(
         1 for f in features.values() if isinstance(f, dict) and f.get("dtype") in ("video", "image")
     )
-    return DatasetInfo(repo_id, version, float(info["fps"]), len(lengths), sum(lengths), cameras)
+    return DatasetInfo(repo_id, version, fps, len(lengths), sum(lengths), cameras)
 
 
 def episode_lengths(store, repo_id: str, version: str, chunks_size: int) -> list[int]:

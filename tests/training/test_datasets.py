@@ -48,7 +48,27 @@ def test_the_demo_dataset_is_fine(hub):
             lambda info, path: path.unlink(),
             "This is not a LeRobot dataset: meta/info.json is missing",
         ),
-        (lambda info, path: path.write_text("{not json"), "This is not a LeRobot dataset"),
+        (
+            lambda info, path: path.write_text("{not json"),
+            "This is not a LeRobot dataset: meta/info.json is missing or unreadable.",
+        ),
+        (
+            lambda info, path: path.write_text("[]"),
+            "This is not a LeRobot dataset: meta/info.json is missing or unreadable.",
+        ),
+        (
+            lambda info, path: path.write_text(json.dumps({**info, "features": ["action"]})),
+            "This is not a LeRobot dataset: meta/info.json is missing or unreadable.",
+        ),
+        (
+            lambda info, path: path.write_text(json.dumps({**info, "fps": "x"})),
+            "This is not a LeRobot dataset: meta/info.json is missing or unreadable.",
+        ),
+        (
+            lambda info, path: path.write_text(json.dumps({**info, "chunks_size": "viele"})),
+            "This is not a LeRobot dataset: meta/info.json is missing or unreadable.",
+        ),
+        (lambda info, path: path.write_text(json.dumps({**info, "fps": -5})), "has no fps"),
         (
             lambda info, path: path.write_text(json.dumps({**info, "codebase_version": "v1.6"})),
             "LeRobot format v1.6 is not supported; use v2.1, v3.0.",
