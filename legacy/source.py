@@ -110,7 +110,9 @@ def _read_json(path: Path) -> list[SourceRow]:
     with path.open(encoding="utf-8-sig") as file:
         data = json.load(file)
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-        raise ValueError("not an array of objects")
+        raise ApplicationError(
+            _("%(file)s must hold one JSON array of objects, one per row.") % {"file": path.name}
+        )
     return [SourceRow(line=n, values=values) for n, values in enumerate(data, start=1)]
 
 
@@ -131,9 +133,19 @@ def export_read(folder: Path) -> dict[str, list[SourceRow]]:
         path = paths[0]
         try:
             tables[table] = _read_csv(path) if path.suffix == ".csv" else _read_json(path)
-        except (ValueError, csv.Error) as error:
+        except UnicodeDecodeError:
             raise ApplicationError(
-                _("%(file)s cannot be read: %(error)s") % {"file": path.name, "error": error}
+                _("%(file)s is not UTF-8: export it again as UTF-8.") % {"file": path.name}
+            ) from None
+        except json.JSONDecodeError as error:
+            raise ApplicationError(
+                _("%(file)s is not valid JSON (line %(line)d).")
+                % {"file": path.name, "line": error.lineno}
+            ) from None
+        except csv.Error:
+            raise ApplicationError(
+                _("%(file)s cannot be read as CSV: save it again as CSV (UTF-8).")
+                % {"file": path.name}
             ) from None
     if "users" not in tables:
         raise ApplicationError(_("The export has no users.csv or users.json."))
