@@ -124,7 +124,7 @@ def audit_log(request):
             school=request.school, action=AuditAction.AUDIT_LOG_EXPORTED, actor=request.membership
         )
         response, writer = csv_response(
-            name=f"audit-{request.school.slug}-{timezone.localdate():%Y-%m-%d}"
+            name=" ".join([_("Audit log"), request.school.slug, f"{timezone.localdate():%Y-%m-%d}"])
         )
         writer.writerow([_("When"), _("Who"), _("Action"), _("What happened"), _("IP address")])
         rows = events.iterator(chunk_size=CSV_CHUNK)

@@ -217,7 +217,7 @@ def grade_book_csv(request, classroom_id):
     classroom = access_classroom(membership=request.membership, classroom_id=classroom_id)
     book = selectors.grade_book(classroom=classroom)
     response, writer = csv_response(
-        name=f"{_('grades')}-{classroom.name}-{timezone.localdate():%Y-%m-%d}"
+        name=" ".join([_("Grades"), classroom.name, f"{timezone.localdate():%Y-%m-%d}"])
     )
     writer.writerow(
         [_("Last name"), _("First name"), _("Username"), *[a.title for a in book.assignments]]

@@ -32,7 +32,7 @@ def _ledger_csv(request):
         actor=request.membership,
     )
     response, writer = csv_response(
-        name=f"gpu-budget-{request.school.slug}-{timezone.localdate():%Y-%m-%d}"
+        name=" ".join([_("GPU budget"), request.school.slug, f"{timezone.localdate():%Y-%m-%d}"])
     )
     writer.writerow(
         [_("When"), _("Kind"), _("Amount (EUR)"), _("Training"), _("Student"), _("Classroom")]

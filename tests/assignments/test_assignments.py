@@ -292,6 +292,10 @@ def test_the_grade_book_is_for_german_excel(as_teacher, teacher, classroom, stud
     header, row = body.lstrip("\ufeff").splitlines()
     assert header == "Last name;First name;Username;'@Aufgabe 1;Aufgabe 2"
     assert row == f"{student.user.last_name};'=HYPERLINK(1);{student.user.username};2,3;handed in"
+    classroom.school.language = "de"
+    classroom.school.save()
+    response = as_teacher.get(url(classroom.school, "assignment_grade_book", classroom.pk))
+    assert 'filename="noten-' in response["Content-Disposition"]  # named in the page's language
 
 
 def test_assignment_trainings_go_first_in_the_night_window_by_due_date_then_age(classroom):

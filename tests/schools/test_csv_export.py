@@ -69,7 +69,7 @@ def test_a_classroom_name_cannot_inject_into_the_download_header(as_teacher, cla
 def test_the_audit_log_export_escapes_and_slugifies(as_admin, school):
     AuditEvent.objects.create(school=school, action="payment_failed", actor_label="=1+1")
     response = as_admin.get(reverse("audit_log", args=[school.slug]), {"format": "csv"})
-    assert response["Content-Disposition"].startswith('attachment; filename="audit-goethe-')
+    assert response["Content-Disposition"].startswith('attachment; filename="audit-log-goethe-')
     assert any(row[1] == "'=1+1" for row in rows_of(response))
 
 
