@@ -211,8 +211,9 @@ LOCAL_TRAINER = env("LOCAL_TRAINER", default="demo")
 # The Python of LeRobot's venv (`make test-lerobot` builds it; `make run` passes it when it
 # exists): the local backend serves models with LeRobot's policy server through it.
 LEROBOT_PYTHON = env("LEROBOT_PYTHON", default="")
-MODAL_APP_NAME = env("MODAL_APP_NAME", default="edubotics-training")
-MODAL_SUBMISSIONS_DICT = env("MODAL_SUBMISSIONS_DICT", default="edubotics-submissions")
+# The names training/modal_app.py deploys under (a test keeps the two in step).
+MODAL_APP_NAME = "edubotics-training"
+MODAL_SUBMISSIONS_DICT = "edubotics-submissions"
 LOCAL_RUNS_DIR = env("LOCAL_RUNS_DIR", default=str(VAR_DIR / "runs"))
 HF_TOKEN = env("HF_TOKEN", default="")
 HF_ENDPOINT = env("HF_ENDPOINT", default="")
