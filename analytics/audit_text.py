@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from assignments.models import Submission
-from schools.models import AuditAction, AuditEvent, Classroom, Membership, Role, School
+from schools.models import AuditAction, AuditEvent, Classroom, Membership, Role, School, person_name
 from training.models import PolicyType, Status, Training
 
 # What each kind of target is loaded with, so that its renderer can name it.
@@ -22,12 +22,6 @@ TARGET_QUERIES = {
     "classroom": lambda: Classroom.objects.all(),
     "submission": lambda: Submission.objects.select_related("student__user"),
 }
-
-
-def _person(member: Membership | None) -> str:
-    if member is None:
-        return _("a former member")
-    return member.user.get_full_name() or member.user.username
 
 
 def _label(choices, value) -> str:
@@ -40,11 +34,11 @@ def _package(key) -> str:
 
 
 def _student_of(target) -> str:
-    return _person(target.student if target is not None else None)
+    return person_name(target.student if target is not None else None)
 
 
 def _subject(event, target) -> str:
-    return _("the whole school") if event.data.get("whole_school") else _person(target)
+    return _("the whole school") if event.data.get("whole_school") else person_name(target)
 
 
 def _renderers() -> dict[str, Callable[[AuditEvent, dict, object], str]]:
@@ -59,15 +53,15 @@ def _renderers() -> dict[str, Callable[[AuditEvent, dict, object], str]]:
             if e.data.get("by") == "reactivation"
             else _("%(member)s joined the school as %(role)s")
         )
-        % {**w, "member": _person(t), "role": _label(Role, e.data.get("role"))},
+        % {**w, "member": person_name(t), "role": _label(Role, e.data.get("role"))},
         A.MEMBER_REMOVED: lambda e, w, t: _("%(actor)s removed %(member)s from the school")
-        % {**w, "member": _person(t)},
+        % {**w, "member": person_name(t)},
         A.MEMBER_ROLE_CHANGED: lambda e, w, t: _(
             "%(actor)s changed the role of %(member)s from %(old)s to %(new)s"
         )
         % {
             **w,
-            "member": _person(t),
+            "member": person_name(t),
             "old": _label(Role, e.data.get("from")),
             "new": _label(Role, e.data.get("to")),
         },
@@ -78,7 +72,7 @@ def _renderers() -> dict[str, Callable[[AuditEvent, dict, object], str]]:
         )
         % {**w, "count": e.data.get("count", 0), "classroom": t.name if t else "–"},
         A.STUDENT_PASSWORD_RESET: lambda e, w, t: _("%(actor)s reset the password of %(member)s")
-        % {**w, "member": _person(t)},
+        % {**w, "member": person_name(t)},
         A.AUDIT_LOG_EXPORTED: lambda e, w, t: _("%(actor)s exported the audit log") % w,
         A.PACKAGE_CHOSEN: lambda e, w, t: _("%(actor)s chose the package %(package)s")
         % {**w, "package": _package(e.data.get("package"))},
@@ -167,7 +161,7 @@ def _renderers() -> dict[str, Callable[[AuditEvent, dict, object], str]]:
         A.DATA_EXPORTED: lambda e, w, t: _("The data export of %(subject)s is ready")
         % {"subject": _subject(e, t)},
         A.ERASURE_REQUESTED: lambda e, w, t: _("%(actor)s asked to erase the data of %(member)s")
-        % {**w, "member": _person(t)},
+        % {**w, "member": person_name(t)},
         A.MEMBER_ERASED: lambda e, w, t: _("%(actor)s erased the data of a former member") % w,
         A.ASSIGNMENT_PUBLISHED: lambda e, w, t: _(
             "%(actor)s published the assignment %(title)s in %(classroom)s"

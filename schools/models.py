@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # No look-alike letters or digits (0/O, 1/I/L), so a join code read off a projector is typed right.
@@ -191,6 +192,12 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("School admin")
     TEACHER = "teacher", _("Teacher")
     STUDENT = "student", _("Student")
+
+
+def person_name(member: "Membership | None") -> str:
+    """A member's name as pages show it (full name, else username); a member whose data was
+    erased leaves trainings and sessions without one."""
+    return str(member.user) if member is not None else gettext("a former member")
 
 
 class Membership(SchoolOwned):

@@ -10,7 +10,7 @@ from edubotics.pagination import newest_first
 from schools.access import role_required
 from schools.audit import audit_record
 from schools.csv_export import csv_response
-from schools.models import AuditAction, Role
+from schools.models import AuditAction, Role, person_name
 from schools.views.base import confirm_page, form_call, post_action, tenant_url
 
 from .access import access_training
@@ -45,17 +45,11 @@ def _ledger_csv(request):
                 entry.get_kind_display(),
                 entry.amount_eur,
                 training.model_name if training else entry.note,
-                _student_name(training) if training else "",
+                person_name(training.student) if training else "",
                 entry.classroom.name if entry.classroom else "",
             ]
         )
     return response
-
-
-def _student_name(training) -> str:
-    """The student's name; an erased student's trainings stay in the ledger without one."""
-    student = training.student
-    return student.user.get_full_name() if student else _("a former member")
 
 
 @role_required(Role.ADMIN)

@@ -258,7 +258,7 @@ def student_password_reset(*, actor: Membership, student: Membership) -> Credent
                 "%(name)s has an account of their own: they reset their password themselves "
                 "with “Forgot your password?” on the sign-in page."
             )
-            % {"name": student.user.get_full_name() or student.user.username}
+            % {"name": str(student.user)}
         )
     password = generate_password()
     student.user.set_password(password)

@@ -1,7 +1,9 @@
-"""Numbers a person reads: a duration in seconds as "1 Std. 5 Min." / "1 h 5 min"."""
+"""What a person reads: a duration in seconds as "1 Std. 5 Min." / "1 h 5 min", a member's name."""
 
 from django import template
 from django.utils.translation import gettext as _
+
+from schools.models import person_name
 
 register = template.Library()
 
@@ -21,3 +23,8 @@ def duration(seconds) -> str:
     if not minutes:
         return _("%(hours)d h") % {"hours": hours}
     return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
+
+
+@register.filter
+def person(member) -> str:
+    return person_name(member)

@@ -244,3 +244,12 @@ def test_staff_cannot_delete_a_session_whose_model_keeps_its_sums(rf, db):
     request = rf.get("/admin/")
     request.user = UserFactory(is_staff=True, is_superuser=True)
     assert not site._registry[ControlSession].has_delete_permission(request)
+
+
+def test_an_erased_students_model_is_shown_as_a_former_members(as_teacher, student, classroom):
+    model = finished_model(student, classroom, model_name="edubotics-ai/anonym")
+    Training.objects.filter(pk=model.pk).update(student=None)  # what erasure leaves
+    page = library(as_teacher, classroom.school)
+    assert "edubotics-ai/anonym" in page and "<td>a former member</td>" in page
+    detail = as_teacher.get(reverse("model_detail", args=[classroom.school.slug, model.pk]))
+    assert "a former member" in detail.content.decode()

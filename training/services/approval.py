@@ -58,7 +58,7 @@ def training_decline(*, actor: Membership, training: Training, reason: str) -> T
             training,
             Status.CANCELLED,
             error_message=_("Declined by %(teacher)s: %(reason)s")
-            % {"teacher": actor.user.get_full_name() or actor.user.username, "reason": reason},
+            % {"teacher": str(actor.user), "reason": reason},
         )
         audit_record(
             school=training.school,

@@ -197,9 +197,7 @@ def inference_server_stop(
         if server.status not in (ServerStatus.STARTING, ServerStatus.RUNNING):
             raise ApplicationError(_("This inference server is already stopping or stopped."))
         if actor is not None:
-            reason = _("Stopped by %(name)s.") % {
-                "name": actor.user.get_full_name() or actor.user.username
-            }
+            reason = _("Stopped by %(name)s.") % {"name": str(actor.user)}
         server.status, server.stopped_at = ServerStatus.STOPPING, timezone.now()
         server.stop_reason = reason or _("Stopped by EduBotics staff.")
         server.save(update_fields=["status", "stopped_at", "stop_reason"])

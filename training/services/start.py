@@ -85,7 +85,7 @@ def check_limits(school: School, student: Membership, off_peak: bool):
                 "%(name)s already has %(limit)d trainings waiting or running. Start the next one when one of them finishes."
             )
             % {
-                "name": student.user.get_full_name() or student.user.username,
+                "name": str(student.user),
                 "limit": STUDENT_ACTIVE_LIMIT,
             }
         )
