@@ -19,6 +19,14 @@ from .datasets import hub_store
 from .hub import HubError
 from .models import Training
 
+
+def model_page_url(model_id: str) -> str:
+    """Where a model lives on the Hub ("" with the embedded local folder, which has no web page)."""
+    if not model_id or not settings.HF_TOKEN:
+        return ""
+    return f"{(settings.HF_ENDPOINT or 'https://huggingface.co').rstrip('/')}/{model_id}"
+
+
 SIGNER = Signer(salt="training.downloads")
 
 

@@ -4,7 +4,6 @@ about them; erasure keeps the trainings in the school's statistics without a per
 
 import logging
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -14,13 +13,10 @@ from schools.models import AuditEvent, Membership
 from schools.privacy import audit_rows
 
 from .datasets import hub_store
+from .downloads import model_page_url
 from .models import ACTIVE_SERVER_STATUSES, ControlSession, InferenceServer, Training
 
 logger = logging.getLogger(__name__)
-
-
-def _hub_link(model_id: str) -> str:
-    return f"{(settings.HF_ENDPOINT or 'https://huggingface.co').rstrip('/')}/{model_id}"
 
 
 def export_member(membership: Membership) -> dict[str, list[dict]]:
@@ -49,7 +45,7 @@ def export_member(membership: Membership) -> dict[str, list[dict]]:
                 "metrics": t.metrics,
                 "error": t.error_message,
                 "hub_model": t.hub_model_id,
-                "hub_link": _hub_link(t.hub_model_id) if t.hub_model_id else "",
+                "hub_link": model_page_url(t.hub_model_id),
                 "created": t.created_at,
                 "finished": t.completed_at,
                 "duration_seconds": t.duration_seconds,

@@ -17,6 +17,7 @@ from privacy.services import retention_run
 from schools.models import AuditAction, AuditEvent
 from tests.conftest import client_for
 from tests.factories import EnrollmentFactory, StudentFactory
+from training.downloads import model_page_url
 
 
 def url(school, name, *args):
@@ -47,7 +48,7 @@ def test_it_exports_a_students_data_as_json_and_csv(as_admin, admin, jurgen, out
     trainings = json.loads(archive.read("trainings.json"))
     completed = next(t for t in trainings if t["status"] == "completed")
     assert completed["metrics"] == {"success_rate": 0.8}
-    assert completed["hub_link"] == "https://huggingface.co/edubotics-ai/goethe-act-jurgen1"
+    assert completed["hub_link"] == ""  # the embedded local Hub folder has no page to link
     assert json.loads(archive.read("control_sessions.json"))[0]["rating"] == 4
     actions = {e["action"] for e in json.loads(archive.read("audit_events.json"))}
     assert AuditAction.TRAINING_CREATED in actions
@@ -153,3 +154,12 @@ def test_the_privacy_page_takes_the_same_queries_however_many_students(
         DataExport.objects.create(school=admin.school, requested_by=admin)
     with django_assert_num_queries(10):
         assert as_admin.get(url(admin.school, "privacy")).status_code == 200
+
+
+def test_a_model_on_the_hub_is_linked_to_its_page(settings):
+    settings.HF_TOKEN, settings.HF_ENDPOINT = "hf_x", ""
+    assert (
+        model_page_url("edubotics-ai/goethe-act-jurgen1")
+        == "https://huggingface.co/edubotics-ai/goethe-act-jurgen1"
+    )
+    assert model_page_url("") == ""

@@ -6,8 +6,9 @@ keyboard focus (CSS only, so the strict content security policy holds)."""
 import math
 
 from django import template
-from django.conf import settings
 from django.template.loader import render_to_string
+
+from training.downloads import model_page_url
 
 register = template.Library()
 WIDTH, HEIGHT, PAD = 640, 220, 48
@@ -81,9 +82,4 @@ def loss_chart(curve, label=""):
     )
 
 
-@register.filter
-def hub_url(model_id: str) -> str:
-    """Where a model lives on the Hub ("" with the embedded local folder, which has no web page)."""
-    if not model_id or not settings.HF_TOKEN:
-        return ""
-    return f"{(settings.HF_ENDPOINT or 'https://huggingface.co').rstrip('/')}/{model_id}"
+register.filter("hub_url", model_page_url)
