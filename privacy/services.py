@@ -7,7 +7,6 @@ import json
 import zipfile
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
@@ -17,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from schools.adapters import site_link
 from schools.audit import audit_record
 from schools.errors import ApplicationError
 from schools.models import AuditAction, Membership, Role, School
@@ -215,7 +215,7 @@ def _warn_admins(school: School, due: list[tuple[Membership, datetime]]) -> None
     admins = [m.user.email for m in selectors.school_admins(school=school) if m.user.email]
     if not admins:
         return
-    url = settings.SITE_URL + reverse("privacy", args=[school.slug])
+    url = site_link(reverse("privacy", args=[school.slug]))
     with translation.override(school.language):
         context = {"school": school, "due": due, "url": url}
         subject = render_to_string("privacy/email/retention_subject.txt", context).strip()

@@ -1,13 +1,12 @@
 """The set-your-password e-mail for imported people whose password did not carry over."""
 
+from allauth.account.adapter import get_adapter
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 
 from schools.models import Membership, Role, User
@@ -16,12 +15,8 @@ from ..models import ImportBatch, ImportedRow
 
 
 def _set_password_url(user: User) -> str:
-    key = default_token_generator.make_token(user)
-    path = reverse(
-        "account_reset_password_from_key",
-        kwargs={"uidb36": user_pk_to_url_str(user), "key": key},
-    )
-    return settings.SITE_URL + path
+    key = f"{user_pk_to_url_str(user)}-{default_token_generator.make_token(user)}"
+    return get_adapter().get_reset_password_from_key_url(key)
 
 
 def legacy_password_mails_send(*, batch_id: int) -> int:
