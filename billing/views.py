@@ -3,6 +3,7 @@
 import logging
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_POST
 from schools.access import role_required
 from schools.errors import ApplicationError
 from schools.models import Role
-from schools.views.base import confirm_page, tenant_url
+from schools.views.base import confirm_page, post_action, tenant_url
 
 from .packages import package_by_key
 from .selectors import billing_overview
@@ -64,22 +65,25 @@ def checkout(request, package_key):
 @role_required(Role.ADMIN)
 def change(request, package_key):
     package = package_by_key(package_key)
+    if package is None:
+        raise Http404
     if request.method != "POST":
         return confirm_page(
             request,
-            title=_("Switch to %(package)s?")
-            % {"package": package.name if package else package_key},
+            title=_("Switch to %(package)s?") % {"package": package.name},
             text=_("Stripe charges or credits the difference for the rest of this month."),
             button=_("Switch package"),
             cancel_url=tenant_url(request, "billing"),
             danger=False,
         )
-    try:
-        purchases.package_change(actor=request.membership, package_key=package_key)
-        messages.success(request, _("Your package is now %(package)s.") % {"package": package.name})
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    return redirect(tenant_url(request, "billing"))
+    return post_action(
+        request,
+        purchases.package_change,
+        _("Your package is now %(package)s.") % {"package": package.name},
+        tenant_url(request, "billing"),
+        actor=request.membership,
+        package_key=package_key,
+    )
 
 
 @role_required(Role.ADMIN)

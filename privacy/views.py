@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from schools.access import access_member, role_required
-from schools.errors import ApplicationError
 from schools.models import AVV_VERSION, Role
 from schools.views.base import post_action, tenant_url
 
@@ -140,13 +139,15 @@ def member_erase(request, member_id):
         if request.POST.get("confirm") != "yes":
             messages.error(request, _("Please confirm that the data is erased for good."))
             return redirect(request.path)
-        try:
-            services.member_erase(actor=request.membership, member=member, keep_hub_models=keep)
-        except ApplicationError as error:
-            messages.error(request, error.message)
-            return redirect(back)
-        messages.success(request, _("The student's data was erased."))
-        return redirect(back)
+        return post_action(
+            request,
+            services.member_erase,
+            _("The student's data was erased."),
+            back,
+            actor=request.membership,
+            member=member,
+            keep_hub_models=keep,
+        )
     counts, hub_models = selectors.erasure_summary(member=member)
     rows = [(TABLE_LABELS.get(table, table), count) for table, count in counts.items()]
     return render(

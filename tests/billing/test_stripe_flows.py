@@ -117,6 +117,7 @@ def test_moving_up_and_down_a_package(packages, as_admin, school):
     assert AuditEvent.objects.filter(
         school=school, action="package_changed", data__to="premium"
     ).exists()
+    assert as_admin.get(billing_url(school, "change", "platin")).status_code == 404
 
 
 def test_a_smaller_package_than_the_active_students_is_refused(packages, as_admin, school):
