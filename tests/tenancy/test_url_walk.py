@@ -129,8 +129,10 @@ def test_every_object_url_is_a_404_with_another_schools_ids(school_b):
             kwargs["school_slug"] = "school-a"  # the API takes the school from the signed-in user
         url = reverse(name, kwargs=kwargs)
         # A method the view does not serve answers 405 whatever the id, which tells nothing;
-        # every method it does serve must answer 404.
-        answers = {client.get(url).status_code, client.post(url).status_code}
+        # every method it does serve (the API's PATCH and DELETE too) must answer 404.
+        answers = {
+            client.generic(method, url).status_code for method in ("GET", "POST", "PATCH", "DELETE")
+        }
         assert answers <= {404, 405} and 404 in answers, f"{url}: {answers}"
         walked.append(name)
     assert len(walked) >= 20  # the walk really found the tenant URLs
@@ -152,3 +154,35 @@ def test_school_pages_ask_anonymous_visitors_to_sign_in(school):
     response = Client().get(f"/s/{school.slug}/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize(
+    ("name", "query"),
+    [
+        ("training_new", "again=training_id"),
+        ("training_list", "classroom=classroom_id"),
+        ("training_list", "student=member_id"),
+        ("model_library", "student=member_id"),
+        ("ratings_by_student", "classroom=classroom_id"),
+        ("assignment_list", "classroom=classroom_id"),
+    ],
+)
+def test_another_schools_id_in_the_query_string_is_a_404(school_b, name, query):
+    key, field = query.split("=")
+    client = client_for(AdminFactory(school=SchoolFactory(slug="school-a")))
+    url = reverse(name, args=["school-a"]) + f"?{key}={school_b[field]}"
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/v1/trainings", {"student_id": "member_id", "dataset": "a/b", "policy_type": "ACT"}),
+        ("/api/v1/control-sessions", {"training_id": "training_id"}),
+    ],
+)
+def test_another_schools_id_in_an_api_body_is_a_404(school_b, path, body):
+    client = client_for(AdminFactory(school=SchoolFactory(slug="school-a")))
+    payload = {key: school_b.get(value, value) for key, value in body.items()}
+    response = client.post(path, payload, content_type="application/json")
+    assert response.status_code == 404 and response.json()["message"]
